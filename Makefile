@@ -1,0 +1,37 @@
+# The README's two commands: `make demo` and `make test`. Everything they need is set up here,
+# so a fresh machine with python3 (and root for apt, for the browser tests) is enough.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export SMPOLICY_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: demo test lint bench install install-test browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+
+# Debian's Chromium drives the browser tests; Playwright's own download cannot reach the internet.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+demo: install
+	$(BIN)/smpolicy demo
+
+test: install-test browser
+	$(BIN)/ruff check src tests bench
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/decisions.py
+
+clean:
+	rm -rf $(VENV) data build src/*.egg-info

@@ -1,0 +1,3 @@
+from smpolicy.cli import main
+
+raise SystemExit(main())

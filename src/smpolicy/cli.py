@@ -1,0 +1,165 @@
+"""The `smpolicy` command.
+
+`smpolicy decide` runs the policy engine with no Django and no database, so it starts fast and
+streams. Every other sub-command is the Django project's management command of that name
+(`smpolicy demo`, `smpolicy migrate`, `smpolicy import-people ...`), so one console script serves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import IO, Any
+
+OWN_COMMANDS = {
+    "decide": "answer situations from the policy (JSON in, JSON Lines out)",
+}
+USAGE = """usage: smpolicy COMMAND [ARGS]
+
+Commands:
+  decide [FILE|-]     answer situations from the policy (JSON in, JSON Lines out)
+  demo                set up and serve the demo school on http://127.0.0.1:8000/
+  import-people FILE  import a roster CSV into a school
+  help                Django's list of every management command
+
+Any Django management command also works: `smpolicy migrate`, `smpolicy createsuperuser`, ...
+"""
+
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        sys.stdout.write(USAGE)
+        return 0
+    command, rest = args[0], args[1:]
+    if command == "decide":
+        return decide_command(rest)
+    return django_command(command, rest)
+
+
+def django_command(command: str, rest: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smpolicy.web.settings")
+    from django.core.management import execute_from_command_line
+
+    name = command.replace("-", "_") if command != "help" else command
+    execute_from_command_line(["smpolicy", name, *rest])
+    return 0
+
+
+# -- smpolicy decide ---------------------------------------------------------------------------
+
+
+def decide_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="smpolicy decide",
+        description="Decide situations against the school's social media policy. Reads one "
+        "situation object, a JSON array of them, or JSON Lines; prints one decision a line.",
+    )
+    parser.add_argument("file", nargs="?", default="-", help="input file, or - for standard input")
+    parser.add_argument("--pack", help="a policy pack YAML file (default: the shipped pack)")
+    options = parser.parse_args(argv)
+
+    import orjson
+
+    from smpolicy.policy import Engine, PackError, SituationError, load_pack
+
+    try:
+        engine = Engine(load_pack(options.pack)) if options.pack else Engine()
+    except PackError as exc:
+        sys.stderr.write(f"smpolicy decide: {exc}\n")
+        return EXIT_BAD_INPUT
+
+    try:
+        stream: IO[bytes] = (
+            sys.stdin.buffer if options.file == "-" else open(options.file, "rb")  # noqa: SIM115
+        )
+    except OSError as exc:
+        sys.stderr.write(f"smpolicy decide: cannot read {options.file}: {exc.strerror}\n")
+        return EXIT_BAD_INPUT
+
+    out = sys.stdout.buffer
+    failed = 0
+    batch: list[bytes] = []
+    with stream:
+        for number, item in _situations(stream, orjson.loads):
+            if isinstance(item, _BadJSON):
+                line = orjson.dumps({"error": f"item {number}: {item.message}", "item": number})
+                failed += 1
+            else:
+                try:
+                    line = engine.decide_json(item)
+                except SituationError as exc:
+                    line = orjson.dumps({"error": str(exc), "field": exc.field, "item": number})
+                    failed += 1
+            batch.append(line)
+            if len(batch) >= 4096:
+                out.write(b"\n".join(batch) + b"\n")
+                batch.clear()
+        if batch:
+            out.write(b"\n".join(batch) + b"\n")
+    out.flush()
+    if failed:
+        sys.stderr.write(
+            f"smpolicy decide: {failed} item(s) could not be decided; see their lines\n"
+        )
+        return EXIT_BAD_INPUT
+    return 0
+
+
+class _BadJSON:
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+def _situations(stream: IO[bytes], loads: Any) -> Iterator[tuple[int, Any]]:
+    """Yield (item number, situation or _BadJSON) from an object, an array or JSON Lines.
+
+    JSON Lines stream one line at a time; an array or a pretty-printed object is read whole.
+    """
+    first = stream.readline()
+    while first and not first.strip():
+        first = stream.readline()
+    if not first:
+        return
+    if first.lstrip()[:1] == b"[":
+        whole = first + stream.read()
+        try:
+            items = loads(whole)
+        except ValueError as exc:
+            yield 1, _BadJSON(f"not valid JSON: {exc}")
+            return
+        yield from enumerate(items, start=1)
+        return
+    try:
+        first_item = loads(first)
+    except ValueError:
+        # Not a line of JSON on its own: perhaps one object spread over several lines, or else
+        # JSON Lines whose first line is broken (then that line's error, and the rest answered).
+        whole = first + stream.read()
+        try:
+            yield 1, loads(whole)
+        except ValueError:
+            yield from _json_lines(iter(whole.splitlines()), loads, start=0)
+        return
+    yield 1, first_item
+    yield from _json_lines(stream, loads, start=1)
+
+
+def _json_lines(
+    lines: Iterator[bytes] | IO[bytes], loads: Any, start: int
+) -> Iterator[tuple[int, Any]]:
+    number = start
+    for line in lines:
+        if not line.strip():
+            continue
+        number += 1
+        try:
+            yield number, loads(line)
+        except ValueError as exc:
+            yield number, _BadJSON(f"not valid JSON: {exc}")
