@@ -1,0 +1,168 @@
+"""The Ask the policy form: a few plain questions, read into a situation for the engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from smpolicy.asking import labels
+from smpolicy.platforms import default_catalogue
+from smpolicy.policy import vocabulary as v
+
+UNSURE = ""
+TRI_STATE = [("yes", "Yes"), ("no", "No"), (UNSURE, "Not sure")]
+
+
+def _choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
+    return list(mapping.items())
+
+
+def _platform_choices() -> list[tuple[str, str]]:
+    platforms = sorted(default_catalogue(), key=lambda p: p.name.lower())
+    return [(UNSURE, "Not sure / not relevant")] + [(p.id, p.name) for p in platforms]
+
+
+class AskForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Who are you?",
+        choices=[(r, labels.ROLE[r]) for r in v.ROLES],
+        widget=forms.RadioSelect,
+    )
+    new_starter = forms.ChoiceField(
+        label="Did you join the school recently?",
+        choices=TRI_STATE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    action = forms.ChoiceField(
+        label="What do you want to do, or what has happened?",
+        choices=_choices(labels.ACTION),
+        widget=forms.RadioSelect,
+    )
+    counterpart = forms.ChoiceField(
+        label="Who else is involved?",
+        choices=_choices(labels.COUNTERPART),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    counterpart_age = forms.IntegerField(
+        label="Their age, if you know it", min_value=0, max_value=130, required=False
+    )
+    on_roll = forms.ChoiceField(
+        label="If a pupil: are they at the school?",
+        choices=_choices(labels.ON_ROLL),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    account = forms.ChoiceField(
+        label="Which account or channel?",
+        choices=_choices(labels.ACCOUNT),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    platform = forms.ChoiceField(label="Which platform?", choices=(), required=False)
+    network = forms.ChoiceField(
+        label="Which network?", choices=_choices(labels.NETWORK), required=False
+    )
+    device = forms.ChoiceField(
+        label="Which device?", choices=_choices(labels.DEVICE), required=False
+    )
+    on_premises = forms.ChoiceField(
+        label="Is this on the school's premises?",
+        choices=TRI_STATE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    about = forms.MultipleChoiceField(
+        label="Is it about any of these?",
+        choices=_choices(labels.ABOUT),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    images_of = forms.MultipleChoiceField(
+        label="Does it have pictures of any of these?",
+        choices=_choices(labels.IMAGES_OF),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    flags = forms.MultipleChoiceField(
+        label="Tick anything that is true of it",
+        choices=_choices(labels.FLAGS),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    speak_for_school = forms.ChoiceField(
+        label=labels.PERMISSIONS["speak_for_school"],
+        choices=TRI_STATE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    training_complete = forms.ChoiceField(
+        label=labels.PERMISSIONS["training_complete"],
+        choices=TRI_STATE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    branding_written_permission = forms.ChoiceField(
+        label=labels.PERMISSIONS["branding_written_permission"],
+        choices=TRI_STATE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    social_contact_declared = forms.ChoiceField(
+        label=labels.PERMISSIONS["social_contact_declared"],
+        choices=TRI_STATE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].choices = _platform_choices()
+
+    def situation(self) -> dict[str, Any]:
+        """The contract's situation from the answers; 'Not sure' leaves a field out."""
+        data = self.cleaned_data
+        situation: dict[str, Any] = {
+            "actor": {"role": data["role"]},
+            "action": data["action"],
+        }
+        _tri(situation["actor"], "new_starter", data.get("new_starter"))
+        if data.get("counterpart"):
+            counterpart: dict[str, Any] = {"role": data["counterpart"]}
+            if data.get("counterpart_age") is not None:
+                counterpart["age"] = data["counterpart_age"]
+            if data.get("on_roll") and data["counterpart"] == "pupil":
+                counterpart["on_roll"] = data["on_roll"]
+            situation["counterpart"] = counterpart
+        channel = {
+            k: data[f] for k, f in (("account", "account"), ("platform", "platform")) if data.get(f)
+        }
+        if channel:
+            situation["channel"] = channel
+        for name in ("network", "device"):
+            if data.get(name):
+                situation[name] = data[name]
+        _tri(situation, "on_premises", data.get("on_premises"))
+        # What the content holds is a checklist: what is not ticked is not there.
+        content: dict[str, Any] = {
+            "about": list(data.get("about") or []),
+            "images_of": list(data.get("images_of") or []),
+        }
+        ticked = set(data.get("flags") or [])
+        content.update({flag: flag in ticked for flag in v.CONTENT_FLAGS})
+        situation["content"] = content
+        permissions: dict[str, Any] = {}
+        for name in v.PERMISSIONS:
+            _tri(permissions, name, data.get(name))
+        if permissions:
+            situation["permissions"] = permissions
+        return situation
+
+
+def _tri(target: dict[str, Any], key: str, answer: str | None) -> None:
+    if answer == "yes":
+        target[key] = True
+    elif answer == "no":
+        target[key] = False

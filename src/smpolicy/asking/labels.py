@@ -1,0 +1,159 @@
+"""Plain words for the contract's vocabulary, as staff read them on the Ask the policy page."""
+
+from __future__ import annotations
+
+ROLE = {
+    "staff": "A member of staff",
+    "volunteer": "A volunteer",
+    "trainee": "A trainee or student on placement",
+    "governor": "A governor",
+    "elected_member": "An elected member",
+    "third_party": "Someone working for the school (a partner or contractor)",
+    "pupil": "A pupil",
+    "parent": "A parent or carer",
+    "public": "Someone else (a member of the public)",
+}
+ACTION = {
+    "connect": "Friend, follow, invite or accept someone on social media",
+    "message": "Message someone privately (DM, chat, text, e-mail, call)",
+    "receive_message": "Received a message or friend request",
+    "post": "Post something (a post, comment, story, photo or video)",
+    "share_contact_details": "Give someone my e-mail address or phone number",
+    "speak_for_school": "Speak on behalf of the school",
+    "use_branding": "Use the school's name, logo or published material",
+    "sign_up": "Sign up to a platform",
+    "access": "Open a website, app or content",
+    "experience_abuse": "Being abused, threatened or humiliated online (cyberbullying)",
+    "join_school": "Just joined the school",
+    "have_social_contact": "Know a pupil's family socially (same social circle)",
+    "other": "Something else",
+}
+COUNTERPART = {
+    "": "Nobody in particular",
+    "pupil": "A pupil or former pupil",
+    "parent": "A parent or carer",
+    "staff": "A colleague",
+    "governor": "A governor",
+    "public": "Someone else",
+}
+ON_ROLL = {
+    "": "Not sure",
+    "current": "At the school now",
+    "former": "Used to be at the school",
+    "never": "Has never been at the school",
+}
+ACCOUNT = {
+    "": "Not sure / not relevant",
+    "personal": "My own social media account",
+    "official": "The school's official account (website, school Facebook page)",
+    "school_email": "My school e-mail",
+    "personal_email": "My personal e-mail",
+    "school_phone": "A school phone",
+    "personal_phone": "My own phone",
+}
+NETWORK = {
+    "": "Not sure / not relevant",
+    "guest_wifi": "The school's guest WiFi",
+    "staff_network": "The school's staff network",
+    "pupil_network": "The school's pupil network",
+    "mobile_data": "Mobile data",
+    "off_site": "Away from school",
+}
+DEVICE = {"": "Not sure / not relevant", "personal": "My own device", "school": "A school device"}
+ABOUT = {
+    "pupils": "Pupils",
+    "staff": "Staff",
+    "staffing": "Staffing arrangements",
+    "school_information": "School information",
+    "activities": "School activities",
+    "school_decisions": "Decisions the school has taken",
+}
+IMAGES_OF = {
+    "pupils": "Pupils",
+    "staff": "Staff",
+    "governors": "Governors",
+    "community": "Others connected with the school",
+}
+FLAGS = {
+    "school_activity": "It shows or is about a school activity",
+    "school_branding": "It uses the school's name or logo",
+    "confidential": "It has confidential or business-sensitive information",
+    "security_sensitive": "It could compromise the school's security "
+    "(codes, passwords, who is where)",
+    "illegal_conduct": "It links the school or someone to illegal conduct",
+    "defamatory": "It makes an allegation against someone",
+    "discriminatory": "It is discriminatory",
+    "damaging_to_school": "It could damage the school's reputation",
+    "inappropriate": "It is inappropriate content (adult, violent, gambling...)",
+}
+PERMISSIONS = {
+    "speak_for_school": "Has the Headteacher approved you to speak for the school?",
+    "training_complete": "Have you completed the training the Headteacher asked for?",
+    "branding_written_permission": "Do you have the Headteacher's written permission to use the "
+    "school's name or logo?",
+    "social_contact_declared": "Have you declared this social contact to the senior leadership "
+    "team?",
+}
+VERDICT = {
+    "allowed": "Allowed",
+    "allowed_with_conditions": "Allowed, if you do what follows",
+    "needs_approval": "Needs approval first",
+    "prohibited": "Not allowed",
+    "advisory": "Best practice (advice, not a rule for you)",
+    "not_covered": "The policy does not cover this",
+}
+OBLIGATION_KIND = {
+    "report": "Report it",
+    "keep_evidence": "Keep the evidence",
+    "declare": "Declare it",
+    "seek_approval": "Get approval",
+    "seek_advice": "Seek advice",
+    "review_profiles": "Review your social media profiles",
+    "use_school_channel": "Use the school's channels instead",
+    "investigate": "It will be investigated",
+}
+OBLIGATION_TO = {
+    "dsl": "the Designated Safeguarding Lead (or deputy)",
+    "headteacher": "the Headteacher",
+    "line_manager": "your line manager (or the Headteacher)",
+    "senior_leadership": "the senior leadership team",
+    "local_authority_safeguarding_lead": "the Local Authority Safeguarding Lead",
+    "self": "you",
+}
+OBLIGATION_WHEN = {
+    "immediately": "now",
+    "promptly": "promptly",
+    "before_acting": "before you act",
+}
+FIELD = {
+    "actor.role": "who you are",
+    "actor.age": "the pupil's age",
+    "actor.new_starter": "whether you are new to the school",
+    "counterpart.role": "who the other person is",
+    "counterpart.age": "the other person's age",
+    "counterpart.on_roll": "whether the pupil is at the school now, used to be, or never was",
+    "channel.account": "which account or channel",
+    "channel.platform": "which platform (one we know the terms of)",
+    "network": "which network",
+    "device": "which device",
+    "on_premises": "whether it was on the school's premises",
+    "permissions.speak_for_school": "whether you are approved to speak for the school",
+    "permissions.training_complete": "whether your training is complete",
+    "permissions.branding_written_permission": "whether you hold written permission for branding",
+    "permissions.social_contact_declared": "whether the social contact is declared",
+}
+
+
+def obligation_text(obligation: dict[str, str]) -> str:
+    """'Report it to the Designated Safeguarding Lead (or deputy), now.'"""
+    kind = obligation["kind"]
+    to = obligation["to"]
+    when = OBLIGATION_WHEN.get(obligation["when"], obligation["when"])
+    what = OBLIGATION_KIND.get(kind, kind)
+    if obligation.get("check") == "photo_consent":
+        what = "Check every pupil shown has photo consent, and get the post approved"
+    elif obligation.get("check") == "training":
+        what = "Check your training is complete"
+    if to == "self":
+        return f"{what}, {when}."
+    return f"{what} — {OBLIGATION_TO.get(to, to)}, {when}."

@@ -1,0 +1,77 @@
+"""The Ask the policy page: plain questions in, the verdict, its clauses and what to do next out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from smpolicy.asking import labels
+from smpolicy.asking.engines import engine_for
+from smpolicy.asking.forms import AskForm
+from smpolicy.asking.models import DecisionRecord
+from smpolicy.policy import SituationError
+from smpolicy.schools.access import requires
+
+
+@requires("ask_policy")
+def ask(request: HttpRequest) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    school = request.school  # type: ignore[attr-defined]
+    engine = engine_for(school)
+    result: dict[str, Any] | None = None
+    if request.method == "POST":
+        form = AskForm(request.POST)
+        if form.is_valid():
+            situation = form.situation()
+            try:
+                decision = engine.decide(situation)
+            except SituationError as exc:  # the form only offers the vocabulary; belt and braces
+                form.add_error(None, str(exc))
+            else:
+                DecisionRecord.keep(
+                    school=school,
+                    user=request.user,
+                    person=person,
+                    source="page",
+                    situation=situation,
+                    decision=decision,
+                )
+                result = present(decision, engine.pack.clauses)
+    else:
+        initial = {"role": person.role if person is not None else "staff"}
+        form = AskForm(initial=initial)
+    status = 422 if request.method == "POST" and not form.is_valid() else 200
+    return render(request, "asking/ask.html", {"form": form, "result": result}, status=status)
+
+
+def present(decision: dict[str, Any], clauses: dict[str, Any]) -> dict[str, Any]:
+    """The decision in the words the page shows."""
+    report_url = _url("reports:new")
+    return {
+        "decision": decision,
+        "verdict_label": labels.VERDICT[decision["verdict"]],
+        "clauses": [
+            {"id": cid, "section": clauses[cid].section, "text": clauses[cid].text}
+            for cid in decision["clauses"]
+        ],
+        "obligations": [
+            {
+                **ob,
+                "text": labels.obligation_text(ob),
+                "report_url": report_url if ob["kind"] == "report" else None,
+            }
+            for ob in decision["obligations"]
+        ],
+        "missing": [labels.FIELD.get(f, f) for f in decision["missing"]],
+    }
+
+
+def _url(name: str) -> str | None:
+    # Reports arrive with the safeguarding records; until then the page says whom to tell.
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None

@@ -1,0 +1,193 @@
+"""Admin for schools and people, and the SchoolScopedAdmin mixin every school-owned model uses.
+
+Reuse it in another app's admin.py::
+
+    from smpolicy.schools.admin import SchoolScopedAdmin
+
+    @admin.register(Concern)
+    class ConcernAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+        list_display = ["pupil", "created"]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import models
+from django.db.models import QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+
+from smpolicy.schools.access import attach
+from smpolicy.schools.models import ParentLink, Person, Position, School, SchoolOwned
+
+
+class SchoolScopedAdmin:
+    """Mixin for a ModelAdmin or inline (put it first): a user who is not a superuser sees and
+    picks only their own school's records. Superusers of a trust deployment see every school's,
+    with a School column and filter.
+
+    ``school_field`` is the lookup from the model to its School ("school" for a SchoolOwned model,
+    "person__school" for the User model, "pk" for School itself).
+    """
+
+    school_field: str = "school"
+
+    def user_school(self, request: HttpRequest) -> School | None:
+        if not hasattr(request, "school"):
+            attach(request)
+        return request.school  # type: ignore[attr-defined]
+
+    def _scoped(self, request: HttpRequest) -> bool:
+        return not request.user.is_superuser
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        qs = super().get_queryset(request)  # type: ignore[misc]
+        if not self._scoped(request):
+            return qs
+        school = self.user_school(request)
+        return qs.none() if school is None else qs.filter(**{self.school_field: school.pk})
+
+    def _limit(self, related: Any, request: HttpRequest, kwargs: dict[str, Any]) -> None:
+        if not self._scoped(request) or not isinstance(related, type):
+            return
+        school = self.user_school(request)
+        if related is School:
+            kwargs["queryset"] = School.objects.filter(pk=school.pk if school else None)
+        elif issubclass(related, SchoolOwned):
+            kwargs["queryset"] = related._default_manager.for_school(school)
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
+        self._limit(db_field.related_model, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        self._limit(db_field.related_model, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)  # type: ignore[misc]
+        school = self.user_school(request)
+        if self.school_field == "school" and school is not None:
+            initial.setdefault("school", school.pk)
+        return initial
+
+    @admin.display(description="School")
+    def school_of(self, obj: models.Model) -> Any:
+        value: Any = obj
+        for part in self.school_field.split("__"):
+            value = getattr(value, part, None)
+        return value if value is not None else "-"
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        columns = list(super().get_list_display(request))  # type: ignore[misc]
+        if not self._scoped(request) and self.school_field != "pk":
+            columns.append("school_of")
+        return columns
+
+    def get_list_filter(self, request: HttpRequest) -> Any:
+        filters = list(super().get_list_filter(request))  # type: ignore[misc]
+        if not self._scoped(request) and self.school_field != "pk":
+            filters.insert(0, self.school_field)
+        return filters
+
+
+@admin.register(School)
+class SchoolAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+    school_field = "pk"
+    list_display = ["name", "slug", "urn", "created"]
+    search_fields = ["name", "slug", "urn"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: School | None = None) -> bool:
+        return request.user.is_superuser
+
+
+class PositionInline(SchoolScopedAdmin, admin.TabularInline):
+    model = Position
+    fk_name = "person"
+    exclude = ["school"]  # taken from the person
+    extra = 0
+
+
+class ParentsInline(SchoolScopedAdmin, admin.TabularInline):
+    model = ParentLink
+    fk_name = "child"
+    exclude = ["school"]  # taken from the child
+    autocomplete_fields = ["parent"]
+    extra = 0
+    verbose_name = "parent or carer"
+    verbose_name_plural = "parents and carers"
+
+
+@admin.register(Person)
+class PersonAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+    list_display = ["full_name", "role", "age_today", "on_roll_today", "external_id"]
+    list_filter = ["role", "on_roll"]
+    search_fields = ["first_name", "last_name", "preferred_name", "external_id", "email"]
+    autocomplete_fields = ["line_manager", "user"]
+    inlines = [PositionInline, ParentsInline]
+    fieldsets = [
+        (None, {"fields": ["school", "first_name", "last_name", "preferred_name", "role"]}),
+        ("Details", {"fields": ["date_of_birth", "email", "external_id", "user"]}),
+        ("Pupils", {"fields": ["on_roll", "on_roll_from", "on_roll_until"]}),
+        ("Staff", {"fields": ["line_manager", "joined_on", "new_starter_until"]}),
+    ]
+
+    @admin.display(description="Age")
+    def age_today(self, obj: Person) -> int | str:
+        age = obj.age()
+        return "-" if age is None else age
+
+    @admin.display(description="On roll")
+    def on_roll_today(self, obj: Person) -> str:
+        return obj.roll_status() or "-"
+
+    def get_inlines(self, request: HttpRequest, obj: Person | None) -> list[Any]:
+        if obj is not None and obj.is_pupil:
+            return [ParentsInline]
+        return [PositionInline]
+
+
+@admin.register(ParentLink)
+class ParentLinkAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+    list_display = ["parent", "relationship", "child"]
+    list_filter = ["relationship"]
+    search_fields = [
+        "parent__first_name",
+        "parent__last_name",
+        "child__first_name",
+        "child__last_name",
+    ]
+    autocomplete_fields = ["parent", "child"]
+
+
+@admin.register(Position)
+class PositionAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+    list_display = ["kind", "person", "starts_on", "ends_on"]
+    list_filter = ["kind"]
+    search_fields = ["person__first_name", "person__last_name"]
+    autocomplete_fields = ["person"]
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class SchoolUserAdmin(SchoolScopedAdmin, UserAdmin):
+    """Sign-in accounts; one who is not a superuser sees only accounts linked to their school's
+    people."""
+
+    school_field = "person__school"

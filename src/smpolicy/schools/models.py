@@ -1,0 +1,427 @@
+"""Schools, the people in them, and the posts they hold.
+
+Scoping, for every app: a model that holds a school's records inherits :class:`SchoolOwned`, which
+gives it ``school = ForeignKey(School, on_delete=PROTECT)``, a manager with ``.for_school(school)``,
+and a ``clean()`` that refuses a link to another school's record. Views query
+``Model.objects.for_school(request.school)``; nothing queries across schools.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from smpolicy.policy.vocabulary import ROLES, SCHOOL_REPRESENTATIVES
+
+# A person is never "public": the public is everyone who is not on a school's records.
+PERSON_ROLES: tuple[str, ...] = tuple(role for role in ROLES if role != "public")
+ROLE_LABELS: dict[str, str] = {
+    "staff": "Staff",
+    "volunteer": "Volunteer",
+    "trainee": "Trainee (student on placement)",
+    "governor": "Governor",
+    "elected_member": "Elected member",
+    "third_party": "Third party acting for the school",
+    "pupil": "Pupil",
+    "parent": "Parent or carer",
+}
+# A new starter is one who joined within this many days, unless new_starter_until says otherwise.
+NEW_STARTER_DAYS = 90
+
+
+def today() -> dt.date:
+    """Today in the school's time zone (settings.TIME_ZONE)."""
+    return timezone.localdate()
+
+
+def age_on(born: dt.date, on: dt.date) -> int:
+    """Whole years from ``born`` to ``on``, birthday-correct.
+
+    Someone born on 29 February has their birthday on 1 March in a year without one (the English
+    rule), so on 28 February of such a year they are still the younger age.
+    """
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class School(models.Model):
+    """One school. A trust or local authority deployment holds many; each record belongs to one."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    short_names = models.JSONField(
+        default=list, blank=True, help_text='Usual short forms: ["Straits Primary", "Straits"].'
+    )
+    email_domains = models.JSONField(
+        default=list, blank=True, help_text='Its own e-mail domains: ["straits.sch.uk"].'
+    )
+    phone_numbers = models.JSONField(default=list, blank=True)
+    address = models.TextField(blank=True)
+    urn = models.CharField(
+        "URN", max_length=10, blank=True, help_text="The DfE unique reference number, if known."
+    )
+    policy_pack = models.CharField(
+        max_length=300, blank=True, help_text="Policy pack name or path; blank: the default."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        for field in ("short_names", "email_domains", "phone_numbers"):
+            value = getattr(self, field)
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                errors[field] = "Give a list of text values."
+        if not errors:
+            self.email_domains = [d.strip().lower().lstrip("@") for d in self.email_domains]
+        if errors:
+            raise ValidationError(errors)
+
+
+class SchoolOwnedQuerySet(models.QuerySet):
+    """The queryset every school-owned model uses; subclass it to add model-specific filters."""
+
+    def for_school(self, school: School | int | None) -> SchoolOwnedQuerySet:
+        """Only this school's records; none at all when ``school`` is None."""
+        if school is None:
+            return self.none()
+        return self.filter(school=school)
+
+
+class SchoolOwned(models.Model):
+    """Abstract base: a record that belongs to exactly one school.
+
+    - ``objects.for_school(school)`` is the only way views should query it.
+    - ``clean()`` refuses a foreign key to another school's record (any FK to a SchoolOwned model).
+    - Set ``school_from = "person"`` (a FK name) to take ``school`` from that record when unset.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+
+    objects = SchoolOwnedQuerySet.as_manager()
+    school_from: ClassVar[str | None] = None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._fill_school()
+        super().save(*args, **kwargs)
+
+    def full_clean(self, *args: Any, **kwargs: Any) -> None:
+        self._fill_school()
+        super().full_clean(*args, **kwargs)
+
+    def _fill_school(self) -> None:
+        if self.school_id is None and self.school_from:
+            source = getattr(self, self.school_from, None)
+            if source is not None:
+                self.school_id = source.school_id
+
+    def clean(self) -> None:
+        super().clean()
+        self._fill_school()
+        errors = {}
+        for field in self._meta.concrete_fields:
+            related = field.related_model
+            if not field.is_relation or not isinstance(related, type):
+                continue
+            if not issubclass(related, SchoolOwned) or getattr(self, field.attname) is None:
+                continue
+            other = getattr(self, field.name)
+            if self.school_id is not None and other.school_id != self.school_id:
+                errors[field.name] = f"{other} belongs to another school."
+        if errors:
+            raise ValidationError(errors)
+
+
+class PersonQuerySet(SchoolOwnedQuerySet):
+    def search(self, text: str) -> PersonQuerySet:
+        """People whose first, preferred or last name contains every word of ``text``."""
+        qs = self
+        for word in text.split():
+            qs = qs.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+            )
+        return qs
+
+
+class Person(SchoolOwned):
+    """Anyone on a school's records: staff, volunteers, trainees, governors, pupils, parents..."""
+
+    class Role(models.TextChoices):
+        STAFF = "staff", ROLE_LABELS["staff"]
+        VOLUNTEER = "volunteer", ROLE_LABELS["volunteer"]
+        TRAINEE = "trainee", ROLE_LABELS["trainee"]
+        GOVERNOR = "governor", ROLE_LABELS["governor"]
+        ELECTED_MEMBER = "elected_member", ROLE_LABELS["elected_member"]
+        THIRD_PARTY = "third_party", ROLE_LABELS["third_party"]
+        PUPIL = "pupil", ROLE_LABELS["pupil"]
+        PARENT = "parent", ROLE_LABELS["parent"]
+
+    class OnRoll(models.TextChoices):
+        CURRENT = "current", "Current pupil"
+        FORMER = "former", "Former pupil"
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    date_of_birth = models.DateField(null=True, blank=True, help_text="Required for pupils.")
+    email = models.EmailField(blank=True)
+    on_roll = models.CharField(
+        "on-roll status",
+        max_length=10,
+        choices=OnRoll.choices,
+        blank=True,
+        help_text="Pupils only. A pupil whose on-roll-until date has passed is a former pupil.",
+    )
+    on_roll_from = models.DateField(null=True, blank=True)
+    on_roll_until = models.DateField(null=True, blank=True)
+    external_id = models.CharField(
+        "MIS id", max_length=64, blank=True, help_text="The id in the school's MIS."
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text="The sign-in account of this person, if they have one.",
+    )
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    joined_on = models.DateField(null=True, blank=True)
+    new_starter_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text=f"End of their induction; blank means {NEW_STARTER_DAYS} days from joining.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["school", "role"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "external_id"],
+                condition=~Q(external_id=""),
+                name="person_external_id_unique_in_school",
+                violation_error_message="Another person at this school has this MIS id.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.is_pupil and not self.on_roll:
+            self.on_roll = self.OnRoll.CURRENT
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        """The name to show: preferred (or first) name and last name."""
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+    @property
+    def is_pupil(self) -> bool:
+        return self.role == self.Role.PUPIL
+
+    @property
+    def is_school_representative(self) -> bool:
+        """Staff, volunteers, trainees, governors, elected members, third parties for the school."""
+        return self.role in SCHOOL_REPRESENTATIVES
+
+    def age(self, on: dt.date | None = None) -> int | None:
+        """Age in whole years on ``on`` (default today); None when the date of birth is unknown."""
+        if self.date_of_birth is None:
+            return None
+        return age_on(self.date_of_birth, on or today())
+
+    def roll_status(self, on: dt.date | None = None) -> str | None:
+        """For pupils, the contract's ``on_roll`` on ``on``: current, former, or never (not yet
+        joined). None for anyone who is not a pupil."""
+        if not self.is_pupil:
+            return None
+        on = on or today()
+        if self.on_roll == self.OnRoll.FORMER or (self.on_roll_until and self.on_roll_until < on):
+            return "former"
+        if self.on_roll_from and self.on_roll_from > on:
+            return "never"
+        return "current"
+
+    def is_new_starter(self, on: dt.date | None = None) -> bool | None:
+        """Whether they are still new at the school; None when it is not known."""
+        on = on or today()
+        if self.new_starter_until is not None:
+            return on <= self.new_starter_until
+        if self.joined_on is not None:
+            return self.joined_on <= on < self.joined_on + dt.timedelta(days=NEW_STARTER_DAYS)
+        return None
+
+    def as_party(self, on: dt.date | None = None) -> dict[str, Any]:
+        """This person as the decisions contract's ``actor`` or ``counterpart``; unknowns are
+        left out."""
+        party: dict[str, Any] = {"role": self.role}
+        facts = {
+            "age": self.age(on),
+            "on_roll": self.roll_status(on),
+            "new_starter": None if self.is_pupil else self.is_new_starter(on),
+        }
+        party.update({key: value for key, value in facts.items() if value is not None})
+        return party
+
+    def children(self) -> PersonQuerySet:
+        """The pupils this person is a parent or carer of."""
+        return Person.objects.filter(parent_links__parent=self)
+
+    def parents(self) -> PersonQuerySet:
+        """This pupil's parents and carers."""
+        return Person.objects.filter(child_links__child=self)
+
+    def siblings(self) -> PersonQuerySet:
+        """Other pupils who share a parent or carer with this pupil."""
+        return (
+            Person.objects.filter(parent_links__parent__child_links__child=self)
+            .exclude(pk=self.pk)
+            .distinct()
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update({k: " ".join(v) for k, v in error.message_dict.items()})
+        if self.is_pupil:
+            if self.date_of_birth is None:
+                errors["date_of_birth"] = "A pupil's date of birth is required."
+            if not self.on_roll:
+                self.on_roll = self.OnRoll.CURRENT
+        elif self.on_roll or self.on_roll_from or self.on_roll_until:
+            errors["on_roll"] = "Only pupils have an on-roll status and dates."
+        if self.date_of_birth and self.date_of_birth > today():
+            errors["date_of_birth"] = "The date of birth is in the future."
+        if self.on_roll_from and self.on_roll_until and self.on_roll_until < self.on_roll_from:
+            errors["on_roll_until"] = "On roll until is before on roll from."
+        if self.joined_on and self.new_starter_until and self.new_starter_until < self.joined_on:
+            errors["new_starter_until"] = "New starter until is before the date they joined."
+        if self.pk is not None and self.line_manager_id == self.pk:
+            errors["line_manager"] = "A person cannot be their own line manager."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ParentLink(SchoolOwned):
+    """A parent or carer of a pupil. Siblings are the pupils who share a parent."""
+
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", "Mother"
+        FATHER = "father", "Father"
+        CARER = "carer", "Carer"
+        GUARDIAN = "guardian", "Guardian"
+        OTHER = "other", "Other"
+
+    parent = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="child_links")
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="parent_links")
+    relationship = models.CharField(
+        max_length=10, choices=Relationship.choices, default=Relationship.OTHER
+    )
+
+    school_from = "child"
+
+    class Meta:
+        ordering = ["child__last_name", "child__first_name", "parent__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "child"],
+                name="parentlink_unique_pair",
+                violation_error_message="This parent is already linked to this child.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent} ({self.get_relationship_display().lower()} of {self.child})"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.child_id is not None and self.child.role != Person.Role.PUPIL:
+            errors["child"] = f"{self.child} is not a pupil."
+        if self.parent_id is not None and self.parent.role != Person.Role.PARENT:
+            errors["parent"] = f"{self.parent} is not a parent or carer."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Position(SchoolOwned):
+    """A post someone holds: headteacher, DSL, deputy DSL, senior leadership, chair, IT lead.
+
+    (A line manager is not a post: see Person.line_manager.)
+    """
+
+    class Kind(models.TextChoices):
+        HEADTEACHER = "headteacher", "Headteacher"
+        DSL = "dsl", "Designated Safeguarding Lead"
+        DEPUTY_DSL = "deputy_dsl", "Deputy Designated Safeguarding Lead"
+        SENIOR_LEADERSHIP = "senior_leadership", "Senior leadership team"
+        CHAIR_OF_GOVERNORS = "chair_of_governors", "Chair of Governors"
+        IT_LEAD = "it_lead", "IT lead"
+
+    # Which roles may hold each post; any other is a validation error.
+    HOLDER_ROLES: ClassVar[dict[str, frozenset[str]]] = {
+        Kind.HEADTEACHER: frozenset({"staff"}),
+        Kind.DSL: frozenset({"staff"}),
+        Kind.DEPUTY_DSL: frozenset({"staff"}),
+        Kind.SENIOR_LEADERSHIP: frozenset({"staff"}),
+        Kind.CHAIR_OF_GOVERNORS: frozenset({"governor"}),
+        Kind.IT_LEAD: frozenset({"staff", "third_party"}),
+    }
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
+    starts_on = models.DateField(default=today)
+    ends_on = models.DateField(null=True, blank=True, help_text="Blank while they hold it.")
+
+    school_from = "person"
+
+    class Meta:
+        ordering = ["kind", "starts_on"]
+        indexes = [models.Index(fields=["school", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.person}"
+
+    def is_held_on(self, on: dt.date) -> bool:
+        return self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The post ends before it starts."
+        allowed = self.HOLDER_ROLES.get(self.kind, frozenset())
+        if self.person_id is not None and self.kind and self.person.role not in allowed:
+            errors["person"] = (
+                f"A {self.get_kind_display()} must be {' or '.join(sorted(allowed))}, "
+                f"and {self.person} is {self.person.role}."
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,22 @@
+"""The school's pages; the site's urls.py includes them at the root:
+``path("", include("smpolicy.schools.urls"))``."""
+
+from django.urls import path
+
+from smpolicy.schools import views
+
+app_name = "schools"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/done/",
+        views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("people/", views.people, name="people"),
+    path("people/import/", views.import_people_page, name="import_people"),
+]

@@ -1,0 +1,144 @@
+"""The school's pages: home, people, importing people, and sign-in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse, reverse_lazy
+
+from smpolicy.schools.access import (
+    CAPABILITIES,
+    SchoolRequest,
+    capabilities,
+    login_url,
+    requires,
+)
+from smpolicy.schools.forms import ImportPeopleForm, PeopleFilterForm
+from smpolicy.schools.importing import import_people
+from smpolicy.schools.models import Person
+
+PEOPLE_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    description: str
+    url: str | None
+
+
+# Pages for each capability, by URL name, with what each is for (the capability's description
+# when None); a page another app has not built yet shows no link.
+CAPABILITY_PAGES: dict[str, tuple[tuple[str, str, str | None], ...]] = {
+    "ask_policy": (("Ask the policy", "asking:ask", None),),
+    "manage_people": (
+        ("People", "schools:people", None),
+        ("Import people", "schools:import_people", "Add or update people from a CSV file"),
+    ),
+}
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+def actions_for(names: frozenset[str]) -> list[Action]:
+    """What a user with these capabilities can do, with a link where the page exists."""
+    actions = []
+    for name, description in CAPABILITIES.items():
+        if name not in names:
+            continue
+        pages = [
+            Action(label, about or description, url)
+            for label, url_name, about in CAPABILITY_PAGES.get(name, ())
+            if (url := _url(url_name))
+        ]
+        actions += pages or [Action(description, "", None)]
+    return actions
+
+
+@login_required(login_url=reverse_lazy("schools:login"))
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "schools/home.html", {"actions": actions_for(capabilities(request.user))}
+    )
+
+
+@requires("manage_people")
+def people(request: SchoolRequest) -> HttpResponse:
+    form = PeopleFilterForm(request.GET or None)
+    found = Person.objects.for_school(request.school).select_related("line_manager")
+    if form.is_valid():
+        if form.cleaned_data["role"]:
+            found = found.filter(role=form.cleaned_data["role"])
+        if form.cleaned_data["q"]:
+            found = found.search(form.cleaned_data["q"])
+    page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "schools/people.html",
+        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+    )
+
+
+@requires("manage_people")
+def import_people_page(request: SchoolRequest) -> HttpResponse:
+    report = None
+    if request.method == "POST":
+        form = ImportPeopleForm(request.POST, request.FILES)
+        if form.is_valid():
+            report = import_people(
+                request.school,
+                form.cleaned_data["file"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+    else:
+        form = ImportPeopleForm()
+    return render(request, "schools/import_people.html", {"form": form, "report": report})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+    next_page = reverse_lazy("schools:home")
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("schools:login")
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You have signed out.")
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/change_password.html"
+    success_url = reverse_lazy("schools:password_change_done")
+
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        # Django's own view sends the anonymous to settings.LOGIN_URL; ours names the page.
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url())
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/change_password_done.html"
+
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url())
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from smpolicy.web.api import api
+
+admin.site.site_header = "smpolicy administration"
+admin.site.site_title = "smpolicy"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("smpolicy.asking.urls")),
+    path("", include("smpolicy.schools.urls")),
+]
