@@ -8,6 +8,7 @@ streams. Every other sub-command is the Django project's management command of t
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -72,6 +73,9 @@ def decide_command(argv: list[str]) -> int:
     except PackError as exc:
         sys.stderr.write(f"smpolicy decide: {exc}\n")
         return EXIT_BAD_INPUT
+    # The compiled plan lives as long as the process: keep the collector from rescanning it.
+    gc.collect()
+    gc.freeze()
 
     try:
         stream: IO[bytes] = (

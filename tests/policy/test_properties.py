@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from smpolicy.policy import Engine, SituationError
 from smpolicy.policy import vocabulary as v
 
+from . import reference
+
 maybe_bool = st.one_of(st.none(), st.booleans())
 age = st.one_of(st.none(), st.integers(min_value=0, max_value=90))
 
@@ -63,12 +65,17 @@ def test_every_situation_in_the_vocabulary_gets_a_well_formed_decision(situation
     assert decision["explanation"]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(situations)
-def test_a_cached_decision_is_the_decision_worked_out_afresh(situation) -> None:
-    cached = ENGINE.decide(situation)
-    fresh = ENGINE._decide(ENGINE.facts(situation)).as_dict()
-    assert cached == fresh
+def test_the_compiled_plan_decides_as_the_rules_read_one_by_one(situation) -> None:
+    assert ENGINE.decide(situation) == reference.decide(ENGINE, situation)
+
+
+@settings(max_examples=300, deadline=None)
+@given(situations)
+def test_a_kept_decision_is_the_decision_worked_out_afresh(situation) -> None:
+    ENGINE.decide(situation)
+    assert ENGINE.decide(situation) == Engine().decide(situation)
 
 
 @settings(max_examples=200, deadline=None)

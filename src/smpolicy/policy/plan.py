@@ -1,0 +1,306 @@
+"""The pack compiled into a plan: every rule, modifier and follow-up evaluated at once, with bits.
+
+Each way a rule can apply (its `when`, with one of its `when_any` groups) is a *unit* with a bit.
+For every fact and every value it can take, the plan holds two masks: the units that value lets
+apply for certain, and those it leaves possible (a condition with `unknown: ask` on an absent fact).
+Reading a situation is then one pass over its fields that validates each value and ANDs its masks,
+whatever the number of rules. What fired, what might, and which facts were absent is the key the
+engine assembles (and caches) a decision from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from smpolicy.policy import vocabulary as v
+from smpolicy.policy.conditions import Condition
+from smpolicy.policy.pack import Pack
+from smpolicy.policy.situation import FACT_TYPES, SituationError, read_situation
+
+MAX_AGE = 130
+Key = tuple[int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One way something in the pack can apply: `owner` is a Rule, Modifier or FollowUp."""
+
+    owner: Any
+    conditions: tuple[Condition, ...]
+    # (bit of the fact in the absent-facts mask, fact) for conditions that report an absent fact
+    reports: tuple[tuple[int, str], ...]
+
+
+def _domain(fact: str) -> list[Any]:
+    kind, vocab = FACT_TYPES[fact]
+    if kind == "enum":
+        return list(vocab or ())
+    if kind == "bool":
+        return [True, False]
+    if kind == "int":
+        return list(range(MAX_AGE + 1))
+    if kind == "set":
+        items = list(vocab or ())
+        return [
+            frozenset(x for i, x in enumerate(items) if n >> i & 1) for n in range(1 << len(items))
+        ]
+    return []  # free text: no condition tests it directly
+
+
+class Plan:
+    def __init__(self, pack: Pack, platform_lookup: Callable[[str], Any]) -> None:
+        self.pack = pack
+        self._lookup = platform_lookup
+        self._platforms: dict[str, Any] = {}
+        units: list[Unit] = []
+
+        def add(
+            owner: Any, all_of: tuple[Condition, ...], groups: Iterable[tuple[Condition, ...]]
+        ) -> None:
+            for group in list(groups) or [()]:
+                units.append(Unit(owner, all_of + tuple(group), ()))
+
+        for rule in pack.rules:
+            add(rule, rule.all_of, rule.any_of)
+        for mod in pack.modifiers:
+            add(mod, mod.all_of, ())
+        for follow in pack.follow_ups:
+            add(follow, follow.all_of, ())
+
+        # Every fact has a bit in the mask of absent facts; facts read to name what is missing
+        # (the age and whether the platform is known) are among them.
+        self.facts: tuple[str, ...] = tuple(FACT_TYPES)
+        self.bit = {fact: 1 << i for i, fact in enumerate(self.facts)}
+        self.units = tuple(
+            Unit(
+                u.owner,
+                u.conditions,
+                tuple(
+                    (self.bit[c.field], c.field)
+                    for c in u.conditions
+                    if c.matches_unknown or c.unknown != "fail"
+                ),
+            )
+            for u in units
+        )
+        self.all_units = (1 << len(self.units)) - 1
+        self.owner_units: dict[int, int] = {}  # id(owner) -> mask of its units
+        for i, unit in enumerate(self.units):
+            self.owner_units[id(unit.owner)] = self.owner_units.get(id(unit.owner), 0) | 1 << i
+        # Facts no condition tests need no table; free text that a condition tests gets its
+        # entries on first sight (see _entry), the rest are complete for their whole domain.
+        tested = {c.field for u in self.units for c in u.conditions}
+        self.tables: dict[str, dict[Any, tuple[int, int]]] = {
+            fact: self._table(fact) if fact in tested else {} for fact in self.facts
+        }
+        self.free_text = frozenset(f for f in tested if FACT_TYPES[f][0] == "text")
+        # Only these absences can change a decision: what conditions report, and what is read
+        # to name the missing field of a derived fact.
+        self.absence_matters = 0
+        for unit in self.units:
+            for bit, _fact in unit.reports:
+                self.absence_matters |= bit
+        self.absence_matters |= self.bit["actor.age"] | self.bit["platform.known"]
+
+    def _table(self, fact: str) -> dict[Any, tuple[int, int]]:
+        """value -> (units certain, units possible); None is the absent fact."""
+        return {value: self._entry(fact, value) for value in [None, *_domain(fact)]}
+
+    def _entry(self, fact: str, value: Any) -> tuple[int, int]:
+        sure = ask = 0
+        for i, unit in enumerate(self.units):
+            conditions = [c for c in unit.conditions if c.field == fact]
+            if not conditions:
+                sure |= 1 << i
+                continue
+            outcome: bool | None = True
+            for c in conditions:
+                if value is None:
+                    if c.matches_unknown or c.unknown == "assume":
+                        continue
+                    if c.unknown == "fail":
+                        outcome = False
+                        break
+                    outcome = None
+                elif c.matches_unknown or not c.test(value):
+                    outcome = False
+                    break
+            if outcome is True:
+                sure |= 1 << i
+            elif outcome is None:
+                ask |= 1 << i
+        return sure, ask | sure
+
+    def _lookup_entry(self, fact: str, value: Any) -> tuple[int, int] | None:
+        table = self.tables[fact]
+        entry = table.get(value)
+        if entry is None and fact in self.free_text and type(value) is str:
+            entry = self._entry(fact, value)
+            if len(table) < 10_000:
+                table[value] = entry
+        return entry
+
+    # -- reading a situation ----------------------------------------------------------------------
+
+    def key(self, situation: Any) -> Key:
+        """(units that apply, units that might, absent facts) for a situation; validates it.
+
+        Anything the fast path does not recognise goes to read_situation, which either raises the
+        SituationError naming the field or reads it the slow way.
+        """
+        try:
+            return self._fast_key(situation)
+        except (_Slow, TypeError, AttributeError):
+            return self.key_from_facts(read_situation(situation))
+
+    def key_from_facts(self, facts: dict[str, Any]) -> Key:
+        self.derive(facts)
+        sure = maybe = self.all_units
+        absent = 0
+        for fact in self.facts:
+            value = facts.get(fact)
+            if value is None:
+                absent |= self.bit[fact]
+            if self.tables[fact]:
+                entry = self._lookup_entry(fact, value)
+                if entry is None:
+                    raise SituationError(fact, f"{value!r} is outside what the pack can decide")
+                sure &= entry[0]
+                maybe &= entry[1]
+        return sure, maybe, absent & self.absence_matters
+
+    def derive(self, facts: dict[str, Any]) -> None:
+        """What the catalogue adds about the platform (see situation.FACT_TYPES)."""
+        platform = self.platform(facts.get("channel.platform"))
+        age = facts.get("actor.age")
+        if platform is None:
+            facts["platform.known"] = facts["platform.social_media"] = None
+            facts["platform.category"] = facts["platform.min_age"] = None
+            facts["actor.below_platform_age"] = None
+            return
+        facts["platform.known"] = facts["platform.social_media"] = True
+        facts["platform.category"] = platform.category
+        facts["platform.min_age"] = platform.min_age
+        if platform.min_age is None:
+            facts["actor.below_platform_age"] = False
+        else:
+            facts["actor.below_platform_age"] = None if age is None else age < platform.min_age
+
+    def platform(self, key: str | None) -> Any:
+        if key is None:
+            return None
+        try:
+            return self._platforms[key]
+        except KeyError:
+            found = self._lookup(key)
+            if len(self._platforms) < 10_000:
+                self._platforms[key] = found
+            return found
+
+    def _fast_key(self, s: Any) -> Key:
+        # Straight-line reading of the contract's fields; any surprise raises _Slow.
+        if type(s) is not dict:
+            raise _Slow
+        facts: dict[str, Any] = {}
+        actor = _part(s, "actor")
+        role = actor.get("role")
+        action = s.get("action")
+        if type(role) is not str or type(action) is not str:
+            raise _Slow
+        facts["actor.role"] = role
+        facts["action"] = action
+        facts["actor.age"] = _int(actor.get("age"))
+        facts["actor.new_starter"] = _bool(actor.get("new_starter"))
+        counterpart = _part(s, "counterpart")
+        facts["counterpart.role"] = _str(counterpart.get("role"))
+        facts["counterpart.age"] = _int(counterpart.get("age"))
+        facts["counterpart.on_roll"] = _str(counterpart.get("on_roll"))
+        channel = _part(s, "channel")
+        facts["channel.account"] = _str(channel.get("account"))
+        platform = channel.get("platform")
+        if platform is not None:
+            if type(platform) is not str:
+                raise _Slow
+            platform = platform.strip().lower() or None
+        facts["channel.platform"] = platform
+        facts["network"] = _str(s.get("network"))
+        facts["device"] = _str(s.get("device"))
+        facts["on_premises"] = _bool(s.get("on_premises"))
+        facts["occurred"] = _bool(s.get("occurred"))
+        content = _part(s, "content")
+        facts["content.about"] = _set(content.get("about"))
+        facts["content.images_of"] = _set(content.get("images_of"))
+        for flag, fact in _CONTENT_FACTS:
+            facts[fact] = _bool(content.get(flag))
+        permissions = _part(s, "permissions")
+        for name, fact in _PERMISSION_FACTS:
+            facts[fact] = _bool(permissions.get(name))
+
+        self.derive(facts)
+        sure = maybe = self.all_units
+        absent = 0
+        tables = self.tables
+        bit = self.bit
+        for fact, value in facts.items():
+            if value is None:
+                absent |= bit[fact]
+            table = tables[fact]
+            if table:
+                entry = table.get(value)
+                if entry is None:
+                    # outside the vocabulary (read_situation names it), or new free text
+                    entry = self._lookup_entry(fact, value) if fact in self.free_text else None
+                    if entry is None:
+                        raise _Slow
+                sure &= entry[0]
+                maybe &= entry[1]
+        return sure, maybe, absent & self.absence_matters
+
+
+class _Slow(Exception):
+    """The fast path met something it leaves to read_situation."""
+
+
+_CONTENT_FACTS = tuple((flag, "content." + flag) for flag in v.CONTENT_FLAGS)
+_PERMISSION_FACTS = tuple((name, "permissions." + name) for name in v.PERMISSIONS)
+_EMPTY: dict[str, Any] = {}
+
+
+def _part(s: dict[str, Any], key: str) -> dict[str, Any]:
+    value = s.get(key)
+    if value is None:
+        return _EMPTY
+    if type(value) is not dict:
+        raise _Slow
+    return value
+
+
+def _bool(x: Any) -> bool | None:
+    if x is None or x is True or x is False:
+        return x
+    raise _Slow
+
+
+def _int(x: Any) -> int | None:
+    if x is None or type(x) is int:
+        return x
+    raise _Slow
+
+
+def _str(x: Any) -> str | None:
+    if x is None or type(x) is str:
+        return x
+    raise _Slow
+
+
+def _set(x: Any) -> frozenset[str] | None:
+    if x is None:
+        return None
+    if type(x) is not list:
+        raise _Slow
+    return frozenset(x)
+
+
+__all__ = ["Key", "Plan", "SituationError"]
