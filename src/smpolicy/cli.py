@@ -21,6 +21,8 @@ USAGE = """usage: smpolicy COMMAND [ARGS]
 
 Commands:
   decide [FILE|-]     answer situations from the policy (JSON in, JSON Lines out)
+  check-post [FILE|-] check posts (text and images) before they are published
+  scan-logs FILE...   scan web filter, proxy or DNS logs against the policy
   demo                set up and serve the demo school on http://127.0.0.1:8000/
   import-people FILE  import a roster CSV into a school
   help                Django's list of every management command
@@ -39,6 +41,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     command, rest = args[0], args[1:]
     if command == "decide":
         return decide_command(rest)
+    if command == "check-post":
+        from smpolicy.content.command import main as check_post
+
+        return check_post(rest)
+    if command == "scan-logs":
+        from smpolicy.monitoring.command import main as scan_logs
+
+        return scan_logs(rest)
     return django_command(command, rest)
 
 

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "smpolicy.web",
     "smpolicy.schools",
     "smpolicy.asking",
+    "smpolicy.safeguarding",
+    "smpolicy.network",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("smpolicy.asking.urls")),
+    path("safeguarding/", include("smpolicy.safeguarding.urls")),
+    path("network/", include("smpolicy.network.urls")),
     path("", include("smpolicy.schools.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The post checker (issue 4): plain Python, no Django."""

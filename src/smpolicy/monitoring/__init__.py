@@ -1,0 +1,1 @@
+"""The network log scanner (issue 5): plain Python, no Django."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SafeguardingConfig(AppConfig):
+    """Safeguarding records: reports, alerts, evidence, cases to outcome, audit (issue 3)."""
+
+    name = "smpolicy.safeguarding"
+    label = "safeguarding"
+    verbose_name = "Safeguarding records"
