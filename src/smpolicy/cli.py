@@ -14,15 +14,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
-OWN_COMMANDS = {
-    "decide": "answer situations from the policy (JSON in, JSON Lines out)",
-}
 USAGE = """usage: smpolicy COMMAND [ARGS]
 
 Commands:
   decide [FILE|-]     answer situations from the policy (JSON in, JSON Lines out)
   check-post [FILE|-] check posts (text and images) before they are published
   scan-logs FILE...   scan web filter, proxy or DNS logs against the policy
+  check-pack FILE     validate a school's own policy pack (YAML) and summarise it
   demo                set up and serve the demo school on http://127.0.0.1:8000/
   import-people FILE  import a roster CSV into a school
   help                Django's list of every management command
@@ -41,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command, rest = args[0], args[1:]
     if command == "decide":
         return decide_command(rest)
+    if command == "check-pack":
+        return check_pack_command(rest)
     if command == "check-post":
         from smpolicy.content.command import main as check_post
 
@@ -58,6 +58,40 @@ def django_command(command: str, rest: list[str]) -> int:
 
     name = command.replace("-", "_") if command != "help" else command
     execute_from_command_line(["smpolicy", name, *rest])
+    return 0
+
+
+# -- smpolicy check-pack --------------------------------------------------------------------------
+
+
+def check_pack_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="smpolicy check-pack",
+        description="Validate a policy pack and say what it holds; exit code 2 names the mistake.",
+    )
+    parser.add_argument("file", help="the pack's YAML file")
+    options = parser.parse_args(argv)
+    from smpolicy.policy import Engine, PackError, load_pack
+
+    try:
+        pack = load_pack(options.file)
+        Engine(pack)  # compiling the plan is the last check a pack must pass
+    except PackError as exc:
+        sys.stderr.write(f"smpolicy check-pack: {exc}\n")
+        return EXIT_BAD_INPUT
+    binding = [c for c in pack.clauses.values() if c.binding]
+    applied = {r.clause for r in pack.rules} | {c for r in pack.rules for c in r.cites}
+    applied |= {o.clause for r in pack.rules for o in r.obligations}
+    applied |= {o.clause for f in pack.follow_ups for o in f.obligations}
+    applied |= {m.clause for m in pack.modifiers} | {pack.fallback.clause}
+    unapplied = [c.id for c in binding if c.id not in applied]
+    sys.stdout.write(
+        f"{pack.title or pack.id}, version {pack.version}: {len(pack.clauses)} clauses "
+        f"({len(binding)} binding), {len(pack.rules)} rules, {len(pack.modifiers)} modifiers, "
+        f"{len(pack.follow_ups)} follow-ups.\n"
+    )
+    if unapplied:
+        sys.stdout.write(f"Binding clauses no rule applies yet: {', '.join(unapplied)}\n")
     return 0
 
 

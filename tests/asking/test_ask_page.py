@@ -62,3 +62,12 @@ def test_an_unknown_choice_is_a_clear_form_error(client, teacher) -> None:
     assert response.status_code == 422
     assert "Select a valid choice" in response.content.decode()
     assert DecisionRecord.objects.count() == 0
+
+
+def test_a_teacher_asks_whether_a_nine_year_old_may_sign_up_to_tiktok(client, teacher) -> None:
+    client.force_login(teacher.user)
+    response = ask(client, role="pupil", actor_age="9", action="sign_up", platform="tiktok")
+    decision = response.context["result"]["decision"]
+    assert decision["verdict"] == "prohibited"
+    assert decision["clauses"][0] == "community.age-restrictions"
+    assert decision["missing"] == []

@@ -88,3 +88,20 @@ def test_the_api_is_described_by_openapi(client, teacher) -> None:
     body = operation["requestBody"]["content"]["application/json"]["schema"]
     assert body["properties"]["action"]["enum"][0] == "connect"
     assert "422" in operation["responses"]
+
+
+def test_the_policy_and_its_clauses_are_published_to_signed_in_users(client, teacher) -> None:
+    assert client.get("/api/policy").status_code == 401
+    client.force_login(teacher.user)
+    body = client.get("/api/policy").json()
+    assert (body["pack"], body["version"]) == ("straits-primary", "2026.11.1")
+    ids = [c["id"] for c in body["clauses"]]
+    assert ids[0] == "purpose" and "code.no-contact-with-children" in ids and len(ids) == 35
+
+
+def test_the_platform_catalogue_is_published(client, teacher) -> None:
+    client.force_login(teacher.user)
+    platforms = {p["id"]: p for p in client.get("/api/platforms").json()}
+    assert platforms["tiktok"]["min_age"] == 13
+    assert platforms["facebook"]["category"] == "collaborative"
+    assert {"domain": "facebook.com", "kind": "site"} in platforms["facebook"]["domains"]

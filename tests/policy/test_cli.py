@@ -120,3 +120,27 @@ def test_the_console_script_runs_without_django() -> None:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["verdict"] == "prohibited"
+
+
+def test_check_pack_summarises_a_good_pack(capsys) -> None:
+    from smpolicy.policy.pack import DEFAULT_PACK
+
+    path = Path(__file__).parents[2] / "src/smpolicy/policy/packs" / f"{DEFAULT_PACK}.yaml"
+    assert main(["check-pack", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "version 2026.11.1: 35 clauses (27 binding)" in out
+    assert "no rule applies" not in out
+
+
+def test_check_pack_names_the_mistake(tmp_path: Path, capsys) -> None:
+    import yaml
+
+    from smpolicy.policy.pack import DEFAULT_PACK
+
+    source = Path(__file__).parents[2] / "src/smpolicy/policy/packs" / f"{DEFAULT_PACK}.yaml"
+    data = yaml.safe_load(source.read_text())
+    data["rules"][2]["obligations"] = [{"kind": "tell", "to": "dsl", "when": "now", "clause": "purpose"}]
+    path = tmp_path / "ours.yaml"
+    path.write_text(yaml.safe_dump(data))
+    assert main(["check-pack", str(path)]) == 2
+    assert "rules[2].obligations[0].kind: 'tell' is not one of report" in capsys.readouterr().err

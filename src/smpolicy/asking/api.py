@@ -43,6 +43,36 @@ class DecisionOut(Schema):
     policy: PolicyOut
 
 
+class ClauseOut(Schema):
+    id: str
+    section: str
+    applies_to: str
+    binding: bool
+    text: str
+
+
+class PackOut(Schema):
+    pack: str
+    version: str
+    title: str
+    clauses: list[ClauseOut]
+
+
+class DomainOut(Schema):
+    domain: str
+    kind: str
+
+
+class PlatformOut(Schema):
+    id: str
+    name: str
+    category: str
+    min_age: int | None
+    age_source: str
+    age_checked: str
+    domains: list[DomainOut]
+
+
 class ErrorOut(Schema):
     error: str
     field: str | None = None
@@ -127,3 +157,32 @@ def decisions(request: HttpRequest) -> Status[dict[str, Any]]:
             decision=decision,
         )
     return Status(200, decision)
+
+
+@router.get(
+    "/policy", response=PackOut, summary="The school's policy pack: its clauses and version"
+)
+def policy(request: HttpRequest) -> dict[str, Any]:
+    pack = engine_for(getattr(request, "school", None)).pack
+    return {
+        "pack": pack.id,
+        "version": pack.version,
+        "title": pack.title,
+        "clauses": [
+            {
+                "id": c.id,
+                "section": c.section,
+                "applies_to": c.applies_to,
+                "binding": c.binding,
+                "text": c.text,
+            }
+            for c in pack.clauses.values()
+        ],
+    }
+
+
+@router.get(
+    "/platforms", response=list[PlatformOut], summary="The platform catalogue the policy uses"
+)
+def platforms(request: HttpRequest) -> list[Any]:
+    return list(engine_for(getattr(request, "school", None)).catalogue)

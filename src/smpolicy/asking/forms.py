@@ -29,6 +29,10 @@ class AskForm(forms.Form):
         choices=[(r, labels.ROLE[r]) for r in v.ROLES],
         widget=forms.RadioSelect,
     )
+    actor_age = forms.IntegerField(
+        label="If you are asking about a pupil: the pupil's age", min_value=0, max_value=130,
+        required=False,
+    )
     new_starter = forms.ChoiceField(
         label="Did you join the school recently?",
         choices=TRI_STATE,
@@ -128,6 +132,8 @@ class AskForm(forms.Form):
             "actor": {"role": data["role"]},
             "action": data["action"],
         }
+        if data.get("actor_age") is not None:
+            situation["actor"]["age"] = data["actor_age"]
         _tri(situation["actor"], "new_starter", data.get("new_starter"))
         if data.get("counterpart"):
             counterpart: dict[str, Any] = {"role": data["counterpart"]}

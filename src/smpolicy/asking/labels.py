@@ -127,7 +127,7 @@ OBLIGATION_WHEN = {
 }
 FIELD = {
     "actor.role": "who you are",
-    "actor.age": "the pupil's age",
+    "actor.age": "the pupil's age (at the top: who are you, and the pupil's age)",
     "actor.new_starter": "whether you are new to the school",
     "counterpart.role": "who the other person is",
     "counterpart.age": "the other person's age",

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from smpolicy.policy import PackError, load_pack
 from smpolicy.policy.vocabulary import ROLES, SCHOOL_REPRESENTATIVES
 
 # A person is never "public": the public is everyone who is not on a school's records.
@@ -84,6 +85,12 @@ class School(models.Model):
                 errors[field] = "Give a list of text values."
         if not errors:
             self.email_domains = [d.strip().lower().lstrip("@") for d in self.email_domains]
+        if self.policy_pack.strip():
+            # A pack with a mistake would give wrong verdicts later: refuse it now, saying where.
+            try:
+                load_pack(self.policy_pack.strip())
+            except PackError as exc:
+                errors["policy_pack"] = str(exc)
         if errors:
             raise ValidationError(errors)
 
