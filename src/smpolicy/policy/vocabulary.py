@@ -6,6 +6,8 @@ spelled once.
 
 from __future__ import annotations
 
+from smpolicy.platforms.catalogue import CATEGORIES
+
 ROLES: tuple[str, ...] = (
     "staff",
     "volunteer",
@@ -115,12 +117,5 @@ OBLIGATION_TO: tuple[str, ...] = (
 )
 OBLIGATION_WHEN: tuple[str, ...] = ("immediately", "promptly", "before_acting")
 
-PLATFORM_CATEGORIES: tuple[str, ...] = (
-    "blog",
-    "forum",
-    "messaging",
-    "collaborative",
-    "media_sharing",
-    "micro_blogging",
-    "virtual_world",
-)
+# The policy's own categories of social media; the platform catalogue defines them.
+PLATFORM_CATEGORIES: tuple[str, ...] = CATEGORIES
