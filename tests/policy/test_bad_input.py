@@ -168,3 +168,18 @@ def test_the_shipped_pack_holds_every_clause_of_the_school_policy_verbatim() -> 
     for cid, clause in source.items():
         assert shipped[cid]["text"] == clause["text"], cid
         assert shipped[cid]["section"] == clause["section"], cid
+
+
+def test_a_decision_is_the_caller_s_own_to_change() -> None:
+    situation = {"actor": {"role": "staff"}, "action": "other"}
+    first = decide(situation)
+    first["obligations"].clear()
+    first["verdict"] = "allowed"
+    again = decide(situation)
+    assert again["verdict"] == "not_covered" and again["obligations"]
+
+
+def test_the_compiled_reader_is_inspectable() -> None:
+    source = Engine().plan.reader_source
+    assert source.startswith("def read(s):")
+    assert "actor.get('role')" in source

@@ -70,17 +70,19 @@ class Engine:
         self.plan = Plan(self.pack, self.catalogue.get)
         self._cache: dict[Key, Decision] = {}
         self._json: dict[Key, bytes] = {}
+        self._absences: dict[tuple[int, int], int] = {}
         self._cache_size = cache_size
 
     # -- public -----------------------------------------------------------------------------
 
     def decide(self, situation: Any) -> dict[str, Any]:
         """Decide one situation (the contract's input) and return the contract's decision."""
-        return self.decision(situation).as_dict()
+        # A fresh copy for the caller to keep or change; parsing the kept JSON is the cheapest.
+        return orjson.loads(self.decide_json(situation))
 
     def decide_json(self, situation: Any) -> bytes:
         """The decision as JSON bytes; the serialised form is kept with the decision."""
-        key = self.plan.key(situation)
+        key = self._key(situation)
         out = self._json.get(key)
         if out is None:
             out = orjson.dumps(self._decision(key).as_dict())
@@ -91,7 +93,7 @@ class Engine:
 
     def decision(self, situation: Any) -> Decision:
         """Raises SituationError, naming the field, for a situation outside the contract."""
-        return self._decision(self.plan.key(situation))
+        return self._decision(self._key(situation))
 
     def facts(self, situation: Any) -> Facts:
         """The situation read into facts, with what the catalogue adds about the platform."""
@@ -100,6 +102,29 @@ class Engine:
         return facts
 
     # -- internals --------------------------------------------------------------------------
+
+    def _key(self, situation: Any) -> Key:
+        """The plan's key with only the absences that can change this decision kept, so
+        situations that differ in nothing that matters share one kept decision."""
+        sure, maybe, absent = self.plan.key(situation)
+        mask = self._absences.get((sure, maybe))
+        if mask is None:
+            mask = self._absences_that_matter(maybe)
+            if len(self._absences) >= self._cache_size:
+                self._absences.clear()
+            self._absences[sure, maybe] = mask
+        return sure, maybe, absent & mask
+
+    def _absences_that_matter(self, units: int) -> int:
+        bit = self.plan.bit
+        mask = 0
+        for i, unit in enumerate(self.plan.units):
+            if units >> i & 1:
+                for unit_bit, fact in unit.reports:
+                    mask |= unit_bit
+                    if fact == "actor.below_platform_age":
+                        mask |= bit["actor.age"] | bit["platform.known"]
+        return mask
 
     def _decision(self, key: Key) -> Decision:
         decision = self._cache.get(key)

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from smpolicy.policy import vocabulary as v
 from smpolicy.policy.conditions import Condition
 from smpolicy.policy.pack import Pack
 from smpolicy.policy.situation import FACT_TYPES, SituationError, read_situation
@@ -92,8 +91,10 @@ class Plan:
         # Facts no condition tests need no table; free text that a condition tests gets its
         # entries on first sight (see _entry), the rest are complete for their whole domain.
         tested = {c.field for u in self.units for c in u.conditions}
+        # Every fact with a finite domain gets a complete table, so one lookup both validates a
+        # value and gives its masks; free text gets entries on first sight (see _lookup_entry).
         self.tables: dict[str, dict[Any, tuple[int, int]]] = {
-            fact: self._table(fact) if fact in tested else {} for fact in self.facts
+            fact: self._table(fact) for fact in self.facts
         }
         self.free_text = frozenset(f for f in tested if FACT_TYPES[f][0] == "text")
         # Only these absences can change a decision: what conditions report, and what is read
@@ -103,6 +104,8 @@ class Plan:
             for bit, _fact in unit.reports:
                 self.absence_matters |= bit
         self.absence_matters |= self.bit["actor.age"] | self.bit["platform.known"]
+        self.reader_source = ""
+        self._read = self._compile_reader()
 
     def _table(self, fact: str) -> dict[Any, tuple[int, int]]:
         """value -> (units certain, units possible); None is the absent fact."""
@@ -151,7 +154,7 @@ class Plan:
         SituationError naming the field or reads it the slow way.
         """
         try:
-            return self._fast_key(situation)
+            return self._read(situation)
         except (_Slow, TypeError, AttributeError):
             return self.key_from_facts(read_situation(situation))
 
@@ -163,7 +166,7 @@ class Plan:
             value = facts.get(fact)
             if value is None:
                 absent |= self.bit[fact]
-            if self.tables[fact]:
+            if self.tables[fact] and (FACT_TYPES[fact][0] != "text" or fact in self.free_text):
                 entry = self._lookup_entry(fact, value)
                 if entry is None:
                     raise SituationError(fact, f"{value!r} is outside what the pack can decide")
@@ -199,108 +202,90 @@ class Plan:
                 self._platforms[key] = found
             return found
 
-    def _fast_key(self, s: Any) -> Key:
-        # Straight-line reading of the contract's fields; any surprise raises _Slow.
-        if type(s) is not dict:
-            raise _Slow
-        facts: dict[str, Any] = {}
-        actor = _part(s, "actor")
-        role = actor.get("role")
-        action = s.get("action")
-        if type(role) is not str or type(action) is not str:
-            raise _Slow
-        facts["actor.role"] = role
-        facts["action"] = action
-        facts["actor.age"] = _int(actor.get("age"))
-        facts["actor.new_starter"] = _bool(actor.get("new_starter"))
-        counterpart = _part(s, "counterpart")
-        facts["counterpart.role"] = _str(counterpart.get("role"))
-        facts["counterpart.age"] = _int(counterpart.get("age"))
-        facts["counterpart.on_roll"] = _str(counterpart.get("on_roll"))
-        channel = _part(s, "channel")
-        facts["channel.account"] = _str(channel.get("account"))
-        platform = channel.get("platform")
-        if platform is not None:
-            if type(platform) is not str:
-                raise _Slow
-            platform = platform.strip().lower() or None
-        facts["channel.platform"] = platform
-        facts["network"] = _str(s.get("network"))
-        facts["device"] = _str(s.get("device"))
-        facts["on_premises"] = _bool(s.get("on_premises"))
-        facts["occurred"] = _bool(s.get("occurred"))
-        content = _part(s, "content")
-        facts["content.about"] = _set(content.get("about"))
-        facts["content.images_of"] = _set(content.get("images_of"))
-        for flag, fact in _CONTENT_FACTS:
-            facts[fact] = _bool(content.get(flag))
-        permissions = _part(s, "permissions")
-        for name, fact in _PERMISSION_FACTS:
-            facts[fact] = _bool(permissions.get(name))
+    def _compile_reader(self) -> Callable[[Any], Key]:
+        """Generate the straight-line reader of a situation for this plan (see `reader_source`)."""
+        env: dict[str, Any] = {
+            "_Slow": _Slow,
+            "_EMPTY": _EMPTY,
+            "platform": self.platform,
+            "lookup_text": self._lookup_entry,
+            "ALL": self.all_units,
+            "MATTERS": self.absence_matters,
+        }
+        lines = [
+            "def read(s):",
+            "    if type(s) is not dict: raise _Slow",
+            "    sure = maybe = ALL",
+            "    absent = 0",
+        ]
+        for part in ("actor", "counterpart", "channel", "content", "permissions"):
+            lines += [
+                f"    {part} = s.get({part!r})",
+                f"    if {part} is None: {part} = _EMPTY",
+                f"    elif type({part}) is not dict: raise _Slow",
+            ]
+        for i, fact in enumerate(self.facts):
+            env[f"T{i}"], env[f"B{i}"] = self.tables[fact], self.bit[fact]
+            kind = FACT_TYPES[fact][0]
+            if fact in _DERIVED:
+                lines.append(f"    v = {_DERIVED[fact]}")
+            else:
+                part, _, name = fact.rpartition(".")
+                lines.append(f"    v = {part or 's'}.get({name!r})")
+            if fact in ("actor.role", "action"):
+                lines.append("    if v is None: raise _Slow")
+            check = {
+                "bool": "v is not True and v is not False",
+                "int": "type(v) is not int",
+                "text": "type(v) is not str",
+                "set": "type(v) is not list",
+            }.get(kind)
+            convert = {
+                "set": "        v = frozenset(v)",
+                "text": "        v = v.strip().lower() or None",
+            }.get(kind)
+            lines.append(f"    if v is None: absent |= B{i}")
+            if check or convert:
+                lines.append("    else:")
+                if check:
+                    lines.append(f"        if {check}: raise _Slow")
+                if convert:
+                    lines.append(convert)
+            if fact == "actor.age":
+                lines.append("    age = v")
+            if fact == "channel.platform":
+                lines.append("    known = platform(v)")
+            if kind == "text" and fact not in self.free_text:
+                continue  # no condition reads it
+            lookup = f"lookup_text({fact!r}, v)" if kind == "text" else f"T{i}.get(v)"
+            lines += [
+                f"    e = {lookup}",
+                "    if e is None: raise _Slow",
+                "    sure &= e[0]",
+                "    maybe &= e[1]",
+            ]
+        lines.append("    return sure, maybe, absent & MATTERS")
+        self.reader_source = "\n".join(lines)
+        exec(compile(self.reader_source, "<smpolicy plan>", "exec"), env)
+        return env["read"]
 
-        self.derive(facts)
-        sure = maybe = self.all_units
-        absent = 0
-        tables = self.tables
-        bit = self.bit
-        for fact, value in facts.items():
-            if value is None:
-                absent |= bit[fact]
-            table = tables[fact]
-            if table:
-                entry = table.get(value)
-                if entry is None:
-                    # outside the vocabulary (read_situation names it), or new free text
-                    entry = self._lookup_entry(fact, value) if fact in self.free_text else None
-                    if entry is None:
-                        raise _Slow
-                sure &= entry[0]
-                maybe &= entry[1]
-        return sure, maybe, absent & self.absence_matters
+
+# How the generated reader computes each derived fact from what it has read (see Plan.derive).
+_DERIVED = {
+    "platform.known": "None if known is None else True",
+    "platform.social_media": "None if known is None else True",
+    "platform.category": "None if known is None else known.category",
+    "platform.min_age": "None if known is None else known.min_age",
+    "actor.below_platform_age": "None if known is None else (False if known.min_age is None "
+    "else (None if age is None else age < known.min_age))",
+}
 
 
 class _Slow(Exception):
     """The fast path met something it leaves to read_situation."""
 
 
-_CONTENT_FACTS = tuple((flag, "content." + flag) for flag in v.CONTENT_FLAGS)
-_PERMISSION_FACTS = tuple((name, "permissions." + name) for name in v.PERMISSIONS)
 _EMPTY: dict[str, Any] = {}
-
-
-def _part(s: dict[str, Any], key: str) -> dict[str, Any]:
-    value = s.get(key)
-    if value is None:
-        return _EMPTY
-    if type(value) is not dict:
-        raise _Slow
-    return value
-
-
-def _bool(x: Any) -> bool | None:
-    if x is None or x is True or x is False:
-        return x
-    raise _Slow
-
-
-def _int(x: Any) -> int | None:
-    if x is None or type(x) is int:
-        return x
-    raise _Slow
-
-
-def _str(x: Any) -> str | None:
-    if x is None or type(x) is str:
-        return x
-    raise _Slow
-
-
-def _set(x: Any) -> frozenset[str] | None:
-    if x is None:
-        return None
-    if type(x) is not list:
-        raise _Slow
-    return frozenset(x)
 
 
 __all__ = ["Key", "Plan", "SituationError"]
