@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "smpolicy.asking",
     "smpolicy.safeguarding",
     "smpolicy.network",
+    "smpolicy.posting",
+    "smpolicy.registers",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,7 @@ urlpatterns = [
     path("", include("smpolicy.asking.urls")),
     path("safeguarding/", include("smpolicy.safeguarding.urls")),
     path("network/", include("smpolicy.network.urls")),
+    path("posts/", include("smpolicy.posting.urls")),
+    path("registers/", include("smpolicy.registers.urls")),
     path("", include("smpolicy.schools.urls")),
 ]
