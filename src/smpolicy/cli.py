@@ -21,6 +21,11 @@ Commands:
   check-post [FILE|-] check posts (text and images) before they are published
   scan-logs FILE...   scan web filter, proxy or DNS logs against the policy
   check-pack FILE     validate a school's own policy pack (YAML) and summarise it
+  send-reminders      send the registers' reminders (run it from cron, hourly)
+  expire-approvals    lapse official-post approvals past their time (cron, every few minutes)
+  escalate-alerts     escalate urgent safeguarding alerts nobody opened (cron, every minute)
+  verify-evidence     re-check every evidence file's SHA-256 (cron, nightly)
+  audit               print the safeguarding audit log
   demo                set up and serve the demo school on http://127.0.0.1:8000/
   import-people FILE  import a roster CSV into a school
   help                Django's list of every management command

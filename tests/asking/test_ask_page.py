@@ -71,3 +71,14 @@ def test_a_teacher_asks_whether_a_nine_year_old_may_sign_up_to_tiktok(client, te
     assert decision["verdict"] == "prohibited"
     assert decision["clauses"][0] == "community.age-restrictions"
     assert decision["missing"] == []
+
+
+def test_an_obligation_to_report_links_to_the_report_form_with_the_situation(client, teacher) -> None:
+    client.force_login(teacher.user)
+    response = ask(client, action="receive_message", counterpart="pupil", on_roll="current",
+                   account="personal", platform="snapchat")
+    report = next(o for o in response.context["result"]["obligations"] if o["kind"] == "report")
+    assert report["report_url"].startswith("/safeguarding/reports/new/?")
+    assert "action=receive_message" in report["report_url"]
+    assert "counterpart=pupil" in report["report_url"] and "platform=snapchat" in report["report_url"]
+    assert "Start a report" in response.content.decode()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from .conftest import accessibility_violations, sign_in
+from browsing import accessibility_violations, sign_in
 
 
 def test_a_teacher_asks_about_a_pupil_s_snapchat_message(page: Page, live_server, teacher) -> None:

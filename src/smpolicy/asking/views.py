@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +14,7 @@ from smpolicy.asking.engines import engine_for
 from smpolicy.asking.forms import AskForm
 from smpolicy.asking.models import DecisionRecord
 from smpolicy.policy import SituationError
+from smpolicy.policy.vocabulary import CONTENT_FLAGS
 from smpolicy.schools.access import requires
 
 
@@ -39,7 +41,7 @@ def ask(request: HttpRequest) -> HttpResponse:
                     situation=situation,
                     decision=decision,
                 )
-                result = present(decision, engine.pack.clauses)
+                result = present(decision, engine.pack.clauses, situation)
     else:
         initial = {"role": person.role if person is not None else "staff"}
         form = AskForm(initial=initial)
@@ -47,9 +49,11 @@ def ask(request: HttpRequest) -> HttpResponse:
     return render(request, "asking/ask.html", {"form": form, "result": result}, status=status)
 
 
-def present(decision: dict[str, Any], clauses: dict[str, Any]) -> dict[str, Any]:
+def present(
+    decision: dict[str, Any], clauses: dict[str, Any], situation: dict[str, Any]
+) -> dict[str, Any]:
     """The decision in the words the page shows."""
-    report_url = _url("reports:new")
+    report_url = _report_url(situation)
     return {
         "decision": decision,
         "verdict_label": labels.VERDICT[decision["verdict"]],
@@ -69,9 +73,19 @@ def present(decision: dict[str, Any], clauses: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def _url(name: str) -> str | None:
-    # Reports arrive with the safeguarding records; until then the page says whom to tell.
+def _report_url(situation: dict[str, Any]) -> str | None:
+    """The safeguarding report form, started from what was asked here."""
     try:
-        return reverse(name)
+        base = reverse("safeguarding:report_new")
     except NoReverseMatch:
         return None
+    content = situation.get("content", {})
+    query = {
+        "role": situation["actor"]["role"],
+        "action": situation["action"],
+        "counterpart": situation.get("counterpart", {}).get("role", ""),
+        "platform": situation.get("channel", {}).get("platform", ""),
+        "account": situation.get("channel", {}).get("account", ""),
+        "flags": ",".join(f for f in CONTENT_FLAGS if content.get(f)),
+    }
+    return f"{base}?{urlencode({k: x for k, x in query.items() if x})}"

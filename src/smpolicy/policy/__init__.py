@@ -9,7 +9,14 @@ from functools import cache
 from typing import Any
 
 from smpolicy.policy.engine import Decision, Engine
-from smpolicy.policy.pack import Pack, PackError, default_pack, load_pack, parse_pack
+from smpolicy.policy.pack import (
+    Pack,
+    PackError,
+    default_pack,
+    load_pack,
+    parse_pack,
+    parse_pack_text,
+)
 from smpolicy.policy.situation import SituationError
 
 __all__ = [
@@ -23,6 +30,7 @@ __all__ = [
     "default_pack",
     "load_pack",
     "parse_pack",
+    "parse_pack_text",
 ]
 
 

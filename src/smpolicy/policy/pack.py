@@ -198,6 +198,11 @@ def load_pack(path: str | Path) -> Pack:
     return parse_pack(_load_yaml(text, str(path)), source=str(path))
 
 
+def parse_pack_text(text: str, source: str = "<pack>") -> Pack:
+    """Validate a pack given as YAML text exactly as a pack file is (duplicate keys refused)."""
+    return parse_pack(_load_yaml(text, source), source=source)
+
+
 @cache
 def default_pack() -> Pack:
     """The pack that ships with smpolicy: Straits Primary School's policy."""

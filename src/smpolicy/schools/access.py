@@ -44,7 +44,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     "trainee": _WORKFORCE,
     "third_party": _REPRESENTATIVE,
     "elected_member": _REPRESENTATIVE,
-    "governor": _REPRESENTATIVE | {"governor_reports"},
+    # Governors report what the policy says must be reported, as staff do (issue 3).
+    "governor": _REPRESENTATIVE | {"log_concern", "governor_reports"},
     "pupil": frozenset(),
     "parent": frozenset(),
 }

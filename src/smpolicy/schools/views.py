@@ -37,7 +37,23 @@ class Action:
 # Pages for each capability, by URL name, with what each is for (the capability's description
 # when None); a page another app has not built yet shows no link.
 CAPABILITY_PAGES: dict[str, tuple[tuple[str, str, str | None], ...]] = {
-    "ask_policy": (("Ask the policy", "asking:ask", None),),
+    "ask_policy": (
+        ("Ask the policy", "asking:ask", None),
+        ("Policy tasks", "registers:home", "Your declarations, profile review, policy to read"),
+    ),
+    "check_post": (
+        ("Check a post", "posting:check", None),
+        ("Official posts", "posting:queues", "Drafts, approvals and posts ready to publish"),
+    ),
+    "log_concern": (
+        ("Report a concern", "safeguarding:report_new", "What the policy says must be reported"),
+        ("Your reports", "safeguarding:my_reports", None),
+    ),
+    "safeguarding": (("Safeguarding records", "safeguarding:index", None),),
+    "governor_reports": (
+        ("Governors' reports", "registers:governors", None),
+        ("Safeguarding counts", "safeguarding:governor_counts", "Anonymised counts"),
+    ),
     "manage_people": (
         ("People", "schools:people", None),
         ("Import people", "schools:import_people", "Add or update people from a CSV file"),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from smpolicy.registers.demo import load_demo_registers
 from smpolicy.schools.demo import load_demo_school
 
 DEFAULT_ADDRPORT = "127.0.0.1:8000"
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         logins = load_demo_school()
+        load_demo_registers()
 
         host, _, port = addrport.rpartition(":")
         url = f"http://{host or '127.0.0.1'}:{port}/"

@@ -1,0 +1,432 @@
+"""The governors' termly report: anonymised counts, with charts where a picture says it better.
+
+The report is built as data (``build(school, term)``), then shown as a web page and printed as a
+PDF from the same data. Nothing in it names or describes a person: it holds counts of records, the
+policy's clause ids, category labels and dates no finer than a day for the policy's own sign-off.
+The other apps' sections (safeguarding reports, network monitoring, posts for the school) appear
+where those apps' models exist, read defensively: a section whose app is absent, or whose records
+cannot be read, is left out and the report says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import statistics
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DatabaseError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from smpolicy.registers import versions
+from smpolicy.registers.models import (
+    JOINER_ROLES,
+    JudgementAdvisory,
+    PolicyVersion,
+    ProfileReview,
+    Responsibility,
+    SocialContact,
+    SocialContactReview,
+)
+from smpolicy.registers.oversight import filtering_review_state, optional_model, responsibles
+from smpolicy.registers.terms import Term
+from smpolicy.schools.models import ROLE_LABELS, School
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Chart:
+    title: str
+    bars: list[tuple[str, int]]
+    # For a stacked bar per row (e.g. acknowledged of covered): the whole of each row.
+    totals: list[int] | None = None
+    unit: str = ""
+
+
+@dataclass
+class Block:
+    title: str
+    rows: list[tuple[str, str]] = field(default_factory=list)
+    chart: Chart | None = None
+    note: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    clause: str
+    blocks: list[Block]
+    intro: str = ""
+
+
+@dataclass
+class Report:
+    school_name: str
+    term: Term
+    generated_at: dt.datetime
+    sections: list[Section]
+    left_out: list[str]
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [b.chart for s in self.sections for b in s.blocks if b.chart is not None]
+
+
+def _day(day: dt.date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else "not recorded"
+
+
+def _yes(flag: bool) -> str:
+    return "Yes" if flag else "No"
+
+
+def _in(span: tuple[dt.datetime, dt.datetime], name: str) -> Q:
+    return Q(**{f"{name}__gte": span[0], f"{name}__lt": span[1]})
+
+
+def _on(term: Term, name: str) -> Q:
+    return Q(**{f"{name}__gte": term.start, f"{name}__lte": term.end})
+
+
+# -- this app's sections ------------------------------------------------------------------------
+
+
+def policy_section(school: School, term: Term) -> Section:
+    current = versions.in_force(school)
+    on = min(term.end, timezone.localdate())
+    block = Block("The version in force")
+    if current is None:
+        block.rows.append(("Version in force", "None recorded"))
+    else:
+        block.rows += [
+            ("Version in force", current.label),
+            ("In force since", _day(current.in_force_from)),
+            ("Signed by the Chair of Governors on", _day(current.chair_signed_on)),
+            ("Signed by the Headteacher on", _day(current.head_signed_on)),
+            ("Agreed at the Full Governing Body meeting on", _day(current.agreed_at_meeting_on)),
+            ("Review due by", _day(current.review_due_on)),
+            ("Review overdue", _yes(current.review_overdue(on))),
+        ]
+    made = PolicyVersion.objects.for_school(school)
+    span = term.span()
+    block.rows += [
+        ("Versions approved this term", str(made.filter(_in(span, "approved_at")).count())),
+        ("Versions waiting for sign-off", str(
+            made.filter(status=PolicyVersion.Status.UNDER_REVIEW).count())),
+    ]
+    return Section("The policy", "governance.sign-off", [block])
+
+
+def acknowledgement_section(school: School, term: Term) -> Section:
+    current = versions.in_force(school)
+    if current is None:
+        return Section(
+            "Acknowledgement of the policy", "scope.staff",
+            [Block("Coverage", [("Version in force", "None recorded")])],
+        )
+    cover = versions.coverage(current)
+    block = Block(
+        f"Who has acknowledged version {current.label}",
+        [
+            ("People the policy covers", str(cover.total)),
+            ("Have acknowledged it", str(len(cover.done))),
+            ("Have not yet", str(len(cover.not_done))),
+            ("Coverage", f"{cover.percent}%"),
+        ],
+        Chart(
+            "Acknowledged, by role (of everyone in that role)",
+            [(label, done) for label, done, _ in cover.by_role],
+            totals=[total for _, _, total in cover.by_role],
+        ),
+    )
+    return Section("Acknowledgement of the policy", "scope.staff", [block])
+
+
+def profile_review_section(school: School, term: Term) -> Section:
+    span = term.span()
+    on = min(term.end, timezone.localdate())
+    reviews = ProfileReview.objects.for_school(school)
+    opened = reviews.filter(_in(span, "created_at"))
+    by_role = Counter(opened.values_list("person__role", flat=True))
+    block = Block(
+        "New starters' reviews of their own social media",
+        [
+            ("Opened this term", str(opened.count())),
+            ("Completed this term", str(reviews.filter(_in(span, "completed_at")).count())),
+            ("Open now", str(reviews.filter(completed_at__isnull=True).count())),
+            ("Overdue now", str(
+                reviews.filter(completed_at__isnull=True, due_on__lt=on).count())),
+        ],
+        Chart(
+            "Reviews opened this term, by role",
+            [(ROLE_LABELS[role], by_role.get(role, 0)) for role in JOINER_ROLES],
+        ),
+    )
+    return Section("New starters' profile reviews", "code.review-own-profiles", [block])
+
+
+def declaration_section(school: School, term: Term) -> Section:
+    span = term.span()
+    on = min(term.end, timezone.localdate())
+    contacts = SocialContact.objects.for_school(school)
+    open_ = contacts.exclude(status=SocialContact.Status.ENDED)
+    reviews = SocialContactReview.objects.for_school(school)
+    overdue_reviews = reviews.filter(completed_at__isnull=True, due_on__lt=on).count()
+    block = Block(
+        "Social contacts with pupils' families made known to the senior leadership team",
+        [
+            ("In place", str(open_.count())),
+            ("Declared this term", str(contacts.filter(_in(span, "declared_at")).count())),
+            ("Acknowledged by a senior leader", str(
+                open_.filter(status=SocialContact.Status.ACKNOWLEDGED).count())),
+            ("Waiting for acknowledgement", str(
+                open_.filter(status=SocialContact.Status.DECLARED).count())),
+            ("Reviews done this term", str(reviews.filter(_in(span, "completed_at")).count())),
+            ("Reviews overdue", str(overdue_reviews)),
+            ("Ended this term", str(contacts.filter(_in(span, "ended_at")).count())),
+        ],
+        Chart(
+            "Declared contacts in place, by state",
+            [
+                ("Acknowledged", open_.filter(status=SocialContact.Status.ACKNOWLEDGED).count()),
+                ("Waiting", open_.filter(status=SocialContact.Status.DECLARED).count()),
+            ],
+        ),
+    )
+    return Section("Declared social contacts", "personal-info.social-contacts", [block])
+
+
+def judgement_section(school: School, term: Term) -> Section:
+    span = term.span()
+    advised = JudgementAdvisory.objects.for_school(school).filter(_in(span, "created_at"))
+    block = Block(
+        "Professional judgements advised to the headteacher",
+        [
+            ("Advised this term", str(advised.count())),
+            ("Already taken when advised", str(
+                advised.filter(when=JudgementAdvisory.When.TAKEN).count())),
+            ("Local Authority advice sought", str(
+                advised.filter(la_advice=JudgementAdvisory.LaAdvice.SOUGHT).count())),
+            ("Not yet read by the headteacher", str(advised.filter(seen_at__isnull=True).count())),
+        ],
+    )
+    return Section(
+        "Acting outside the policy", "exceptions.professional-judgement", [block]
+    )
+
+
+def oversight_section(school: School, term: Term) -> Section:
+    on = min(term.end, timezone.localdate())
+    named = responsibles(school, on)
+    state = filtering_review_state(school)
+    rows = [
+        ("A senior leader is named responsible", _yes(
+            named[Responsibility.Kind.FILTERING_LEADER] is not None)),
+        ("A governor is named responsible", _yes(
+            named[Responsibility.Kind.FILTERING_GOVERNOR] is not None)),
+    ]
+    if state.recorded:
+        rows += [
+            ("Last annual review", _day(state.last_on)),
+            ("Next review due", _day(state.next_due)),
+            ("Review overdue", _yes(state.overdue(on))),
+        ]
+    return Section(
+        "Filtering and monitoring: oversight", "monitoring",
+        [Block("The DfE filtering and monitoring standards", rows)],
+        intro="The governing body names a senior leader and a governor as responsible, and "
+        "filtering and monitoring are reviewed at least once a year.",
+    )
+
+
+# -- other apps' sections, where they exist -----------------------------------------------------
+
+
+def _choices(model: type[models.Model], name: str) -> dict[str, str]:
+    try:
+        return {str(k): str(v) for k, v in model._meta.get_field(name).choices or ()}
+    except Exception:
+        return {}
+
+
+def safeguarding_section(school: School, term: Term) -> Section | None:
+    report_model = optional_model("safeguarding", "Report")
+    if report_model is None:
+        return None
+    span = term.span()
+    reports: Any = report_model._default_manager.filter(school=school).filter(
+        _in(span, "recorded_at")
+    )
+    kinds = _choices(report_model, "kind")
+    by_kind = Counter(reports.values_list("kind", flat=True))
+    by_clause: Counter[str] = Counter()
+    for clauses in reports.values_list("clauses", flat=True):
+        by_clause.update(c for c in (clauses or []) if isinstance(c, str))
+    waits = [
+        (opened - made).total_seconds() / 60
+        for made, opened in reports.filter(first_opened_at__isnull=False).values_list(
+            "recorded_at", "first_opened_at"
+        )
+    ]
+    urgent = reports.filter(urgent=True)
+    urgent_quick = sum(
+        1 for made, opened in urgent.filter(first_opened_at__isnull=False).values_list(
+            "recorded_at", "first_opened_at") if (opened - made) <= dt.timedelta(minutes=15)
+    )
+    blocks = [
+        Block(
+            "Reports made this term, by kind",
+            [("Reports made", str(reports.count()))]
+            + [(kinds.get(k, k), str(n)) for k, n in by_kind.most_common()],
+            Chart("Reports by kind", [(kinds.get(k, k), n) for k, n in by_kind.most_common()]),
+        ),
+        Block(
+            "By the policy's clause",
+            [(c, str(n)) for c, n in by_clause.most_common()],
+            Chart("Reports by clause", list(by_clause.most_common(10))) if by_clause else None,
+        ),
+        Block(
+            "Time to first response",
+            [
+                ("Median time until a report was first opened",
+                 f"{round(statistics.median(waits))} minutes" if waits else "no reports opened"),
+                ("Urgent reports", str(urgent.count())),
+                ("Urgent reports opened within 15 minutes", str(urgent_quick)),
+                ("Not yet opened", str(reports.filter(first_opened_at__isnull=True).count())),
+            ],
+        ),
+    ]
+    case_model = optional_model("safeguarding", "Case")
+    if case_model is not None:
+        cases: Any = case_model._default_manager.filter(school=school)
+        blocks.append(Block("Cases", [
+            ("Opened this term", str(cases.filter(_in(span, "opened_at")).count())),
+            ("Closed this term", str(cases.filter(_in(span, "closed_at")).count())),
+            ("Open at the end of the term", str(
+                cases.filter(opened_at__lt=span[1]).filter(
+                    Q(closed_at__isnull=True) | Q(closed_at__gte=span[1])).count())),
+        ]))
+    outcome_model = optional_model("safeguarding", "Outcome")
+    if outcome_model is not None:
+        outcomes: Any = outcome_model._default_manager.filter(school=school).filter(
+            _on(term, "decided_on")
+        )
+        labels = _choices(outcome_model, "kind")
+        by_outcome = Counter(outcomes.values_list("kind", flat=True))
+        blocks.append(Block(
+            "Outcomes decided this term",
+            [(labels.get(k, k), str(n)) for k, n in by_outcome.most_common()]
+            or [("Outcomes decided", "0")],
+            Chart("Outcomes by kind", [(labels.get(k, k), n) for k, n in
+                                       by_outcome.most_common()]) if by_outcome else None,
+        ))
+    return Section("Safeguarding reports", "code.report-child-contact", blocks,
+                   intro="Counts of records, never of named people.")
+
+
+def network_section(school: School, term: Term) -> Section | None:
+    finding_model = optional_model("network", "Finding")
+    if finding_model is None:
+        return None
+    span = term.span()
+    findings: Any = finding_model._default_manager.filter(school=school).filter(
+        _in(span, "first_seen")
+    )
+    by_clause = Counter(findings.values_list("clause", flat=True))
+    by_category = Counter(findings.values_list("category", flat=True))
+    by_network = Counter(findings.values_list("network", flat=True))
+    network_labels = {"guest_wifi": "Guest WiFi", "staff_network": "Staff network",
+                      "pupil_network": "Pupil network", "": "Unknown network"}
+    statuses = _choices(finding_model, "status")
+    by_status = Counter(findings.values_list("status", flat=True))
+    return Section("Network monitoring findings", "monitoring", [
+        Block(
+            "Findings this term, by clause",
+            [("Findings", str(findings.count()))]
+            + [(c, str(n)) for c, n in by_clause.most_common()],
+            Chart("Findings by clause", list(by_clause.most_common(10))) if by_clause else None,
+        ),
+        Block(
+            "By category",
+            [(c, str(n)) for c, n in by_category.most_common()],
+            Chart("Findings by category", list(by_category.most_common(10)))
+            if by_category else None,
+        ),
+        Block("By network", [(network_labels.get(k, k), str(n))
+                             for k, n in by_network.most_common()]),
+        Block("Reviewed", [(statuses.get(k, k), str(n)) for k, n in by_status.most_common()]),
+    ])
+
+
+def posting_section(school: School, term: Term) -> Section | None:
+    """Posts for the school (staff.speaking-for-school): drafted this term by state, and the
+    approvers' decisions. Reads the posting app's OfficialPost (or a Post) with a status."""
+    post_model = optional_model("posting", "OfficialPost") or optional_model("posting", "Post")
+    if post_model is None:
+        return None
+    names = {f.name for f in post_model._meta.get_fields()}
+    if "status" not in names or "school" not in names:
+        return None
+    posts: Any = post_model._default_manager.filter(school=school)
+    when = next((n for n in ("created", "created_at", "submitted_at") if n in names), None)
+    if when:
+        posts = posts.filter(_in(term.span(), when))
+    labels = _choices(post_model, "status")
+    by_status = Counter(posts.values_list("status", flat=True))
+    blocks = [Block(
+        "Posts drafted this term, by where they are now",
+        [("Posts", str(posts.count()))]
+        + [(labels.get(k, k), str(n)) for k, n in by_status.most_common()],
+        Chart("Posts by state", [(labels.get(k, k), n) for k, n in by_status.most_common()])
+        if by_status else None,
+    )]
+    approval_model = optional_model("posting", "PostApproval")
+    if approval_model is not None:
+        approval_names = {f.name for f in approval_model._meta.get_fields()}
+        if {"decision", "decided_at", "school"} <= approval_names:
+            decided: Any = approval_model._default_manager.filter(school=school).filter(
+                _in(term.span(), "decided_at"))
+            decisions = _choices(approval_model, "decision")
+            by_decision = Counter(decided.values_list("decision", flat=True))
+            blocks.append(Block("Approval decisions this term", [
+                (decisions.get(k, k), str(n)) for k, n in by_decision.most_common()]
+                or [("Decisions", "0")]))
+    return Section("Posts for the school", "staff.speaking-for-school", blocks)
+
+
+OWN_SECTIONS: tuple[Callable[[School, Term], Section], ...] = (
+    policy_section,
+    acknowledgement_section,
+    profile_review_section,
+    declaration_section,
+    judgement_section,
+    oversight_section,
+)
+OTHER_SECTIONS: tuple[tuple[str, Callable[[School, Term], Section | None]], ...] = (
+    ("Safeguarding reports", safeguarding_section),
+    ("Network monitoring findings", network_section),
+    ("Posts for the school", posting_section),
+)
+
+
+def build(school: School, term: Term, now: dt.datetime | None = None) -> Report:
+    sections = [make(school, term) for make in OWN_SECTIONS]
+    left_out = []
+    for title, make in OTHER_SECTIONS:
+        try:
+            with transaction.atomic():  # a failed query must not spoil the rest on PostgreSQL
+                section = make(school, term)
+        except (DatabaseError, LookupError, ValueError, TypeError) as error:
+            log.warning("governors' report: %s left out: %s", title, type(error).__name__)
+            left_out.append(f"{title}: the records could not be read.")
+            continue
+        if section is None:
+            left_out.append(f"{title}: not recorded in this system.")
+        else:
+            sections.append(section)
+    return Report(school.name, term, now or timezone.now(), sections, left_out)

@@ -1,0 +1,49 @@
+"""`smpolicy send-reminders`: run by a scheduler (cron, a systemd timer), e.g. every hour."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from smpolicy.registers.reminders import run
+from smpolicy.schools.models import School
+
+
+class Command(BaseCommand):
+    help = (
+        "Open the registers' tasks that are due (new starters' profile reviews, reviews of "
+        "declared social contacts) and send every reminder due, in the app and by e-mail, each "
+        "exactly once. Run it from a scheduler, e.g. cron: 0 * * * * smpolicy send-reminders"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--now",
+            help="the time to act as if it were (ISO 8601, e.g. 2026-11-02T08:00:00+00:00); "
+            "for tests and for catching up after an outage",
+        )
+        parser.add_argument("--school", help="only this school (its slug)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = timezone.now()
+        if options.get("now"):
+            try:
+                now = dt.datetime.fromisoformat(options["now"])
+            except ValueError as exc:
+                raise CommandError(f"--now: {exc}") from None
+            if timezone.is_naive(now):
+                now = timezone.make_aware(now)
+        schools = School.objects.all()
+        if options.get("school"):
+            schools = schools.filter(slug=options["school"])
+            if not schools.exists():
+                raise CommandError(f"--school: no school has the slug {options['school']!r}")
+        for report in run(now, schools):
+            self.stdout.write(
+                f"{report.school.slug}: {report.tasks_opened} task(s) opened, "
+                f"{len(report.sent)} reminder(s) sent, {report.emailed} e-mailed, "
+                f"{report.email_problems} e-mail problem(s)"
+            )

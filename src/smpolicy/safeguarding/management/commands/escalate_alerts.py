@@ -1,0 +1,37 @@
+"""`smpolicy escalate-alerts`: run every minute by a scheduler (cron, a systemd timer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from smpolicy.safeguarding.alerts import escalate
+
+
+class Command(BaseCommand):
+    help = (
+        "Escalate immediate safeguarding reports nobody has opened within 15 minutes. "
+        "Run it every minute, e.g. cron: * * * * * smpolicy escalate-alerts"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--now",
+            help="the time to act as if it were (ISO 8601, e.g. 2026-11-02T09:30:00+00:00); "
+            "for tests and for catching up after an outage",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = timezone.now()
+        if options.get("now"):
+            try:
+                now = dt.datetime.fromisoformat(options["now"])
+            except ValueError as exc:
+                raise CommandError(f"--now: {exc}") from None
+            if timezone.is_naive(now):
+                now = timezone.make_aware(now)
+        for report, what in escalate(now):
+            self.stdout.write(f"{report.school.slug} {report.reference}: {what}")

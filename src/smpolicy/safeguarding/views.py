@@ -1,0 +1,1350 @@
+"""The safeguarding pages: reporting, alerts, records, evidence, cases, retention, transfers,
+governors' counts, the second factor, and parents' concerns.
+
+Every page that shows a record asks ``access`` what this person may see, and writes what it showed
+to the audit log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import secrets
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from smpolicy.safeguarding import access, alerts, audit, evidence, forms, intake, totp
+from smpolicy.safeguarding import destruction as destroying
+from smpolicy.safeguarding import retention as keeping
+from smpolicy.safeguarding import transfer as transferring
+from smpolicy.safeguarding.models import (
+    Advice,
+    Alert,
+    AuditEntry,
+    Case,
+    CaseAction,
+    EmailVerification,
+    Evidence,
+    EvidenceText,
+    Involvement,
+    Outcome,
+    PoliceReferral,
+    Report,
+    SecondFactor,
+    Transfer,
+)
+from smpolicy.schools.access import capabilities, forbidden
+from smpolicy.schools.models import Person, School
+from smpolicy.schools.positions import dsl_team, headteacher
+
+PARENT_LINK_HOURS = 24
+PARENT_LINKS_PER_HOUR = 3
+
+
+def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    person = request.person  # type: ignore[attr-defined]
+    user = request.user
+    return {
+        "can_report": "log_concern" in capabilities(user),
+        "can_handle": access.can_handle_cases(person, user),
+        "can_count": "governor_reports" in capabilities(user) or access.is_headteacher(person),
+        "unseen_alerts": Alert.objects.for_school(request.school)  # type: ignore[attr-defined]
+        .filter(recipient=person, seen_at__isnull=True)
+        .count()
+        if person is not None
+        else 0,
+        **extra,
+    }
+
+
+def _person(request: HttpRequest) -> Person:
+    return request.person  # type: ignore[attr-defined]
+
+
+def _school(request: HttpRequest) -> School:
+    return request.school  # type: ignore[attr-defined]
+
+
+# -- the app's front page ----------------------------------------------------------------------
+
+
+@access.signed_in_person
+def index(request: HttpRequest) -> HttpResponse:
+    context = _ctx(request)
+    person = _person(request)
+    if not (
+        context["can_report"]
+        or context["can_handle"]
+        or context["can_count"]
+        or context["unseen_alerts"]
+    ):
+        return forbidden(request, "There are no safeguarding pages for your account.")
+    context["my_count"] = access.own_reports(person).count()
+    if context["can_handle"]:
+        full = access.full_reports(person, request.user)
+        context["new_count"] = full.filter(status=Report.Status.NEW).count()
+        context["open_cases"] = (
+            access.visible_cases(person, request.user).filter(status=Case.Status.OPEN).count()
+        )
+        context["overdue_actions"] = (
+            CaseAction.objects.for_school(_school(request))
+            .filter(
+                case__in=access.visible_cases(person, request.user),
+                done_at__isnull=True,
+                due_on__lt=timezone.localdate(),
+            )
+            .count()
+        )
+    return render(request, "safeguarding/index.html", context)
+
+
+# -- reporting -------------------------------------------------------------------------------
+
+
+def _can_report(request: HttpRequest) -> HttpResponse | None:
+    if "log_concern" not in capabilities(request.user):
+        return forbidden(
+            request,
+            "Reports are made by staff, volunteers and governors. If you need to report "
+            "something, tell the Designated Safeguarding Lead in person.",
+        )
+    return None
+
+
+def _prefill(params: Any) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    if params.get("platform"):
+        initial["platform"] = params["platform"]
+        initial["evidence_platform"] = params["platform"]
+    if params.get("account") in intake.ACCOUNTS:
+        initial["channel_account"] = params["account"]
+    if params.get("counterpart") in intake.CONTACT_FROM:
+        initial["contact_from"] = params["counterpart"]
+    if params.get("role") in intake.CONTACT_FROM:
+        initial["contact_from"] = params["role"]
+    if params.get("action") in intake.CONTACT_HOW:
+        initial["contact_how"] = params["action"]
+    now = timezone.localtime()
+    initial.setdefault("occurred_date", now.date())
+    initial.setdefault("occurred_time", now.time().replace(second=0, microsecond=0))
+    return initial
+
+
+@access.signed_in_person
+def report_new(request: HttpRequest) -> HttpResponse:
+    refused = _can_report(request)
+    if refused is not None:
+        return refused
+    params = request.GET
+    kind = params.get("kind") or intake.kind_from_situation(params.dict())
+    valid_kinds = dict(forms.STAFF_KINDS)
+    if kind not in valid_kinds:
+        chooser = forms.KindForm(params if "kind" in params else None)
+        return render(request, "safeguarding/report_kind.html", _ctx(request, form=chooser))
+    school, person = _school(request), _person(request)
+    if request.method == "POST":
+        form = forms.ReportForm(
+            request.POST, request.FILES, school=school, reporter=person, kind=kind
+        )
+        if form.is_valid():
+            report = _save_report(request, form)
+            if report is not None:
+                return redirect("safeguarding:report_detail", report.pk)
+    else:
+        form = forms.ReportForm(initial=_prefill(params), school=school, reporter=person, kind=kind)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "safeguarding/report_form.html",
+        _ctx(request, form=form, kind=kind, kind_label=valid_kinds[kind]),
+        status=status,
+    )
+
+
+def _save_report(request: HttpRequest, form: forms.ReportForm) -> Report | None:
+    school, person = _school(request), _person(request)
+    answers = form.answers()
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            report, found_routes = intake.create_report(school, answers)
+            stored = _store_evidence(report, form, person)
+            made = alerts.raise_alerts(report, found_routes)
+            audit.record(
+                "create",
+                report,
+                school=school,
+                request=request,
+                note=f"{len(stored)} evidence item(s); {len(made)} alert(s)",
+            )
+            for item in stored:
+                audit.record("add_evidence", item, school=school, request=request)
+            if access.full_reports(person, request.user).filter(pk=report.pk).exists():
+                alerts.mark_opened(report, person)
+    except evidence.UploadRefused as exc:
+        _remove_files(stored)
+        form.add_error("files", str(exc))
+        return None
+    except BaseException:
+        _remove_files(stored)
+        raise
+    _read_text(stored)
+    told = sorted({a.recipient.full_name for a in report.alerts.select_related("recipient")})
+    messages.success(
+        request,
+        f"Your report {report.reference} is recorded."
+        + (
+            f" {len(told)} {'person has' if len(told) == 1 else 'people have'} been alerted."
+            if told
+            else ""
+        ),
+    )
+    return report
+
+
+def _store_evidence(
+    report: Report, form: forms.EvidenceFields, person: Person, corrects: Evidence | None = None
+) -> list[Evidence]:
+    data = form.cleaned_data
+    stored: list[Evidence] = []
+    common = {
+        "added_by": person,
+        "captured_at": form.captured_at(),
+        "platform": data.get("evidence_platform") or data.get("platform") or "",
+        "description": data.get("evidence_description", ""),
+        "corrects": corrects,
+        "correction_reason": data.get("correction_reason", "") if corrects else "",
+    }
+    try:
+        for upload in data.get("files") or []:
+            stored.append(
+                evidence.add_file(
+                    report, upload, address=data.get("address", ""), read_text=False, **common
+                )
+            )
+        if data.get("link"):
+            stored.append(evidence.add_link(report, data["link"], **common))
+    except BaseException:
+        _remove_files(stored)
+        raise
+    return stored
+
+
+def _remove_files(items: list[Evidence]) -> None:
+    for item in items:
+        if item.is_file:
+            with contextlib.suppress(FileNotFoundError):
+                item.absolute_path().unlink()
+
+
+def _read_text(items: list[Evidence]) -> None:
+    for item in items:
+        evidence.read_evidence_text(item)
+
+
+def _report_or_404(request: HttpRequest, pk: int) -> Report:
+    report = (
+        access.visible_reports(_person(request), request.user)
+        .select_related("reported_by", "case", "dsl_told", "first_opened_by", "school")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404("No such report")
+    return report
+
+
+def _is_full(request: HttpRequest, report: Report) -> bool:
+    return access.full_reports(_person(request), request.user).filter(pk=report.pk).exists()
+
+
+@access.signed_in_person
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_or_404(request, pk)
+    person = _person(request)
+    full = _is_full(request, report)
+    if full and not totp.is_verified(request):
+        return access.second_factor_redirect(request)
+    items = (
+        Evidence.objects.filter(report=report)
+        .prefetch_related(Prefetch("texts", queryset=EvidenceText.objects.order_by("id")))
+        .select_related("added_by", "corrects")
+    )
+    if not full:
+        items = items.filter(added_by=person)
+    if full and report.reported_by_id != person.pk:
+        alerts.mark_opened(report, person)
+    audit.record(
+        "view",
+        report,
+        school=report.school,
+        request=request,
+        note="full" if full else "as the person who reported it",
+    )
+    context = _ctx(request, report=report, full=full, evidence_items=items)
+    if full:
+        engine_clauses = _clauses(report)
+        context.update(
+            involvements=report.involvements.select_related("person"),
+            alert_list=report.alerts.select_related("recipient").order_by("created_at"),
+            clauses=engine_clauses,
+            next_steps=[{**ob, "text": _obligation_text(ob)} for ob in intake.next_steps(report)],
+            retention_rule=keeping.RULES.get(report.retention_rule),
+            can_triage=access.can_handle_cases(person, request.user) and report.case_id is None,
+        )
+    return render(request, "safeguarding/report_detail.html", context)
+
+
+def _clauses(report: Report) -> list[dict[str, str]]:
+    from smpolicy.asking.engines import engine_for
+
+    pack = engine_for(report.school).pack
+    found = []
+    for cid in report.clauses:
+        clause = pack.clauses.get(cid)
+        if clause is not None:
+            found.append({"id": cid, "section": clause.section, "text": clause.text})
+    return found
+
+
+def _obligation_text(ob: dict[str, Any]) -> str:
+    from smpolicy.asking.labels import obligation_text
+
+    try:
+        return obligation_text(ob)
+    except (KeyError, TypeError):
+        return f"{ob.get('kind')} — {ob.get('to')}, {ob.get('when')}"
+
+
+@access.signed_in_person
+def my_reports(request: HttpRequest) -> HttpResponse:
+    reports = access.own_reports(_person(request)).order_by("-recorded_at")
+    audit.record(
+        "list",
+        None,
+        school=_school(request),
+        request=request,
+        record_type="own_reports",
+        note=f"{reports.count()} report(s)",
+    )
+    return render(request, "safeguarding/my_reports.html", _ctx(request, reports=reports))
+
+
+@access.signed_in_person
+def alert_list(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    found = (
+        Alert.objects.for_school(_school(request))
+        .filter(recipient=person)
+        .filter(report__in=access.full_reports(person, request.user))
+        .select_related("report")
+        .order_by("seen_at", "-created_at")
+    )
+    return render(request, "safeguarding/alerts.html", _ctx(request, alert_items=found))
+
+
+# -- evidence ----------------------------------------------------------------------------------
+
+
+def _may_add_evidence(request: HttpRequest, report: Report) -> bool:
+    return report.reported_by_id == _person(request).pk or _is_full(request, report)
+
+
+@access.signed_in_person
+def evidence_add(request: HttpRequest, pk: int, correct: int | None = None) -> HttpResponse:
+    report = _report_or_404(request, pk)
+    if not _may_add_evidence(request, report):
+        raise Http404("No such report")
+    full = _is_full(request, report)
+    if full and not totp.is_verified(request):
+        return access.second_factor_redirect(request)
+    person = _person(request)
+    corrects = None
+    if correct is not None:
+        corrects = get_object_or_404(Evidence.objects.filter(report=report), pk=correct)
+        if not full and corrects.added_by_id != person.pk:
+            raise Http404("No such evidence")
+    if request.method == "POST":
+        form = forms.EvidenceForm(request.POST, request.FILES, correcting=corrects is not None)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    stored = _store_evidence(report, form, person, corrects=corrects)
+                    for item in stored:
+                        audit.record(
+                            "correct_evidence" if corrects else "add_evidence",
+                            item,
+                            school=report.school,
+                            request=request,
+                        )
+            except evidence.UploadRefused as exc:
+                form.add_error("files", str(exc))
+            else:
+                _read_text(stored)
+                messages.success(request, f"{len(stored)} item(s) of evidence added.")
+                return redirect("safeguarding:report_detail", report.pk)
+    else:
+        form = forms.EvidenceForm(correcting=corrects is not None)
+    return render(
+        request,
+        "safeguarding/evidence_form.html",
+        _ctx(request, form=form, report=report, corrects=corrects),
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@access.signed_in_person
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    person = _person(request)
+    item = (
+        Evidence.objects.for_school(_school(request)).select_related("report").filter(pk=pk).first()
+    )
+    if item is None or not item.is_file:
+        raise Http404("No such evidence")
+    full = _is_full(request, item.report)
+    if not full and not (item.report.reported_by_id == person.pk and item.added_by_id == person.pk):
+        raise Http404("No such evidence")
+    if full and not totp.is_verified(request):
+        return access.second_factor_redirect(request)
+    audit.record("download", item, school=item.report.school, request=request)
+    inline = request.GET.get("inline") == "1" and item.is_image
+    response = FileResponse(
+        evidence.open_for_reading(item),
+        as_attachment=not inline,
+        filename=item.original_name or Path(item.file_path).name,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+# -- records for the DSL team and the headteacher -------------------------------------------
+
+
+@access.case_handler_view
+def records(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    found = access.full_reports(person, request.user).select_related("reported_by", "case")
+    status = request.GET.get("status", "")
+    if status in Report.Status.values:
+        found = found.filter(status=status)
+    kind = request.GET.get("kind", "")
+    if kind in Report.Kind.values:
+        found = found.filter(kind=kind)
+    query = request.GET.get("q", "").strip()[:200]
+    if query:
+        text_hits = EvidenceText.objects.filter(text__icontains=query).values("evidence__report_id")
+        found = found.filter(
+            Q(reference__icontains=query)
+            | Q(account__icontains=query)
+            | Q(pk__in=text_hits)
+            | Q(involvements__person__last_name__icontains=query)
+        ).distinct()
+    found = found.order_by("-recorded_at")[:500]
+    audit.record(
+        "list",
+        None,
+        school=_school(request),
+        request=request,
+        record_type="reports",
+        note=f"{len(found)} shown" + (" (search)" if query else ""),
+    )
+    return render(
+        request,
+        "safeguarding/records.html",
+        _ctx(
+            request,
+            reports=found,
+            statuses=Report.Status.choices,
+            kinds=Report.Kind.choices,
+            status=status,
+            kind=kind,
+            query=query,
+        ),
+    )
+
+
+@access.case_handler_view
+def triage(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    report = access.full_reports(person, request.user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("No such report")
+    if report.case_id is not None:
+        return redirect("safeguarding:case_detail", report.case_id)
+    cases = access.visible_cases(person, request.user).filter(status=Case.Status.OPEN)
+    leads = (
+        Person.objects.for_school(_school(request))
+        .filter(pk__in=[p.pk for p in _handlers(_school(request))])
+        .exclude(pk__in=report.involvements.filter(role="subject").values("person_id"))
+    )
+    if request.method == "POST":
+        form = forms.TriageForm(request.POST, cases=cases, leads=leads)
+        if form.is_valid():
+            with transaction.atomic():
+                case = form.cleaned_data["case"]
+                if case is None:
+                    case = Case(
+                        school=report.school,
+                        title=form.cleaned_data["title"].strip(),
+                        lead=form.cleaned_data.get("lead") or person,
+                        opened_by=person,
+                    )
+                    case.save()
+                    audit.record("create", case, school=case.school, request=request)
+                report.case = case
+                report.status = Report.Status.IN_CASE
+                if report.first_opened_at is None:
+                    report.first_opened_at = timezone.now()
+                    report.first_opened_by = person
+                report.save(update_fields=["case", "status", "first_opened_at", "first_opened_by"])
+                audit.record(
+                    "triage",
+                    report,
+                    school=report.school,
+                    request=request,
+                    note=f"into case {case.reference}",
+                )
+            messages.success(request, f"{report.reference} is now in case {case.reference}.")
+            return redirect("safeguarding:case_detail", case.pk)
+    else:
+        form = forms.TriageForm(cases=cases, leads=leads, initial={"lead": person.pk})
+    return render(request, "safeguarding/triage.html", _ctx(request, form=form, report=report))
+
+
+def _handlers(school: School) -> list[Person]:
+    people = list(dsl_team(school))
+    head = headteacher(school)
+    if head is not None and head.pk not in {p.pk for p in people}:
+        people.append(head)
+    return people
+
+
+@access.case_handler_view
+def cases(request: HttpRequest) -> HttpResponse:
+    found = (
+        access.visible_cases(_person(request), request.user)
+        .select_related("lead")
+        .annotate(report_count=Count("reports", distinct=True))
+        .order_by("status", "-opened_at")
+    )
+    audit.record(
+        "list",
+        None,
+        school=_school(request),
+        request=request,
+        record_type="cases",
+        note=f"{len(found)} shown",
+    )
+    return render(request, "safeguarding/cases.html", _ctx(request, cases=found))
+
+
+def _case_or_404(request: HttpRequest, pk: int) -> Case:
+    case = access.visible_cases(_person(request), request.user).filter(pk=pk).first()
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+def _case_people(case: Case) -> Any:
+    return Person.objects.filter(
+        pk__in=Involvement.objects.filter(report__case=case).values("person_id")
+    )
+
+
+@access.case_handler_view
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_or_404(request, pk)
+    school = _school(request)
+    audit.record("view", case, school=school, request=request)
+    people = _case_people(case)
+    owners = (
+        Person.objects.for_school(school)
+        .filter(role__in=forms.ADULT_ROLES)
+        .exclude(
+            pk__in=Involvement.objects.filter(report__case=case, role="subject").values("person_id")
+        )
+    )
+    handlers = Person.objects.for_school(school).filter(pk__in=[p.pk for p in _handlers(school)])
+    bullied = Person.objects.filter(
+        pk__in=Involvement.objects.filter(report__case=case, role="bullied").values("person_id")
+    ) | Person.objects.filter(
+        pk__in=case.reports.filter(kind=Report.Kind.CYBERBULLYING).values("reported_by_id")
+    )
+    context = _ctx(
+        request,
+        case=case,
+        case_reports=case.reports.select_related("reported_by").order_by("occurred_at"),
+        people=people.order_by("role", "last_name"),
+        actions=case.actions.select_related("owner", "done_by"),
+        outcomes=case.outcomes.select_related("subject", "decided_by", "recorded_by"),
+        advice_items=case.advice.select_related("recorded_by"),
+        referrals=case.police_referrals.select_related("person_bullied", "recorded_by"),
+        action_form=forms.ActionForm(owners=owners),
+        outcome_form=forms.OutcomeForm(
+            subjects=people, deciders=handlers, initial={"decided_on": timezone.localdate()}
+        ),
+        advice_form=forms.AdviceForm(initial={"advised_on": timezone.localdate()}),
+        referral_form=forms.PoliceReferralForm(bullied=bullied.distinct())
+        if bullied.exists()
+        else None,
+        close_form=forms.CloseCaseForm(),
+        today=timezone.localdate(),
+    )
+    return render(request, "safeguarding/case_detail.html", context)
+
+
+def _case_post(request: HttpRequest, pk: int) -> tuple[Case, School, Person] | HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    case = _case_or_404(request, pk)
+    if case.status == Case.Status.CLOSED:
+        messages.error(request, "This case is closed.")
+        return redirect("safeguarding:case_detail", case.pk)
+    return case, _school(request), _person(request)
+
+
+def _case_form_failed(request: HttpRequest, case: Case, form: Any, what: str) -> HttpResponse:
+    problems = "; ".join(
+        f"{form.fields[name].label if name in form.fields else ''}: {' '.join(errs)}".lstrip(": ")
+        for name, errs in form.errors.items()
+    )
+    messages.error(request, f"The {what} was not recorded. {problems}")
+    return redirect("safeguarding:case_detail", case.pk)
+
+
+@access.case_handler_view
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    got = _case_post(request, pk)
+    if isinstance(got, HttpResponse):
+        return got
+    case, school, person = got
+    owners = Person.objects.for_school(school).filter(role__in=forms.ADULT_ROLES)
+    form = forms.ActionForm(request.POST, owners=owners)
+    if not form.is_valid():
+        return _case_form_failed(request, case, form, "action")
+    action = CaseAction.objects.create(case=case, created_by=person, **form.cleaned_data)
+    audit.record("add_action", action, school=school, request=request)
+    messages.success(request, "Action added.")
+    return redirect("safeguarding:case_detail", case.pk)
+
+
+@access.case_handler_view
+@require_POST
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(CaseAction.objects.for_school(_school(request)), pk=pk)
+    case = _case_or_404(request, action.case_id)
+    form = forms.ActionDoneForm(request.POST)
+    if action.done_at is None and form.is_valid():
+        action.done_at = timezone.now()
+        action.done_by = _person(request)
+        action.done_note = form.cleaned_data["done_note"]
+        action.save(update_fields=["done_at", "done_by", "done_note"])
+        audit.record("complete_action", action, school=case.school, request=request)
+        messages.success(request, "Action marked done.")
+    return redirect("safeguarding:case_detail", case.pk)
+
+
+@access.case_handler_view
+def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
+    got = _case_post(request, pk)
+    if isinstance(got, HttpResponse):
+        return got
+    case, school, person = got
+    handlers = Person.objects.for_school(school).filter(pk__in=[p.pk for p in _handlers(school)])
+    form = forms.OutcomeForm(request.POST, subjects=_case_people(case), deciders=handlers)
+    if not form.is_valid():
+        return _case_form_failed(request, case, form, "outcome")
+    data = form.cleaned_data
+    outcome = Outcome(
+        case=case,
+        subject=data.get("subject"),
+        kind=data["kind"],
+        clause=Outcome.CLAUSES[data["kind"]],
+        decided_by=data["decided_by"],
+        decided_on=data["decided_on"],
+        reasons=data["reasons"],
+        recorded_by=person,
+    )
+    outcome.full_clean()
+    outcome.save()
+    audit.record("add_outcome", outcome, school=school, request=request)
+    messages.success(request, f"Outcome recorded: {outcome.get_kind_display()}.")
+    return redirect("safeguarding:case_detail", case.pk)
+
+
+@access.case_handler_view
+def advice_add(request: HttpRequest, pk: int) -> HttpResponse:
+    got = _case_post(request, pk)
+    if isinstance(got, HttpResponse):
+        return got
+    case, school, person = got
+    form = forms.AdviceForm(request.POST)
+    if not form.is_valid():
+        return _case_form_failed(request, case, form, "advice")
+    item = Advice(case=case, recorded_by=person, **form.cleaned_data)
+    item.save()
+    audit.record("add_advice", item, school=school, request=request)
+    messages.success(request, "Advice recorded.")
+    return redirect("safeguarding:case_detail", case.pk)
+
+
+@access.case_handler_view
+def police_referral_add(request: HttpRequest, pk: int) -> HttpResponse:
+    got = _case_post(request, pk)
+    if isinstance(got, HttpResponse):
+        return got
+    case, school, person = got
+    bullied = Person.objects.filter(
+        Q(pk__in=Involvement.objects.filter(report__case=case, role="bullied").values("person_id"))
+        | Q(pk__in=case.reports.filter(kind=Report.Kind.CYBERBULLYING).values("reported_by_id"))
+    )
+    form = forms.PoliceReferralForm(request.POST, bullied=bullied)
+    if not form.is_valid():
+        return _case_form_failed(request, case, form, "police referral")
+    data = form.cleaned_data
+    item = PoliceReferral(
+        case=case,
+        person_bullied=data["person_bullied"],
+        chosen_on=data["chosen_on"],
+        referred_on=data.get("referred_on"),
+        police_reference=data.get("police_reference", ""),
+        notes=data.get("notes", ""),
+        recorded_by=person,
+    )
+    item.save()
+    audit.record("add_police_referral", item, school=school, request=request)
+    messages.success(request, "Police referral recorded.")
+    return redirect("safeguarding:case_detail", case.pk)
+
+
+@access.case_handler_view
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    got = _case_post(request, pk)
+    if isinstance(got, HttpResponse):
+        return got
+    case, school, person = got
+    form = forms.CloseCaseForm(request.POST)
+    if not case.outcomes.exists():
+        messages.error(request, "Record an outcome before closing the case.")
+        return redirect("safeguarding:case_detail", case.pk)
+    open_actions = case.actions.filter(done_at__isnull=True).count()
+    if open_actions:
+        messages.error(request, f"{open_actions} action(s) are not done yet.")
+        return redirect("safeguarding:case_detail", case.pk)
+    if not form.is_valid():
+        return _case_form_failed(request, case, form, "closing")
+    with transaction.atomic():
+        case.status = Case.Status.CLOSED
+        case.closed_at = timezone.now()
+        case.closed_by = person
+        case.closing_summary = form.cleaned_data["closing_summary"]
+        case.save()
+        case.reports.update(status=Report.Status.CLOSED)
+        audit.record("close", case, school=school, request=request)
+    messages.success(request, f"Case {case.reference} is closed.")
+    return redirect("safeguarding:case_detail", case.pk)
+
+
+@access.case_handler_view
+def chronology(request: HttpRequest, person_pk: int) -> HttpResponse:
+    viewer = _person(request)
+    if not access.can_see_chronologies(viewer, request.user):
+        return forbidden(request, "Chronologies are for the DSL team and the headteacher.")
+    school = _school(request)
+    subject = get_object_or_404(Person.objects.for_school(school), pk=person_pk)
+    if subject.pk == viewer.pk:
+        raise Http404("No chronology")  # nobody reads the records about themselves
+    reports = (
+        access.full_reports(viewer, request.user)
+        .filter(Q(involvements__person=subject) | Q(reported_by=subject))
+        .distinct()
+        .select_related("case", "reported_by")
+    )
+    entries: list[dict[str, Any]] = []
+    for report in reports:
+        role = (
+            "reported it"
+            if report.reported_by_id == subject.pk
+            else ", ".join(
+                i.get_role_display().lower()
+                for i in report.involvements.all()
+                if i.person_id == subject.pk
+            )
+        )
+        entries.append({"at": report.occurred_at, "what": "report", "report": report, "role": role})
+    visible_case_ids = access.visible_cases(viewer, request.user).values("pk")
+    for outcome in (
+        Outcome.objects.for_school(school)
+        .filter(subject=subject, case__in=visible_case_ids)
+        .select_related("case", "decided_by")
+    ):
+        entries.append(
+            {
+                "at": timezone.make_aware(dt.datetime.combine(outcome.decided_on, dt.time(12))),
+                "what": "outcome",
+                "outcome": outcome,
+            }
+        )
+    if subject.is_pupil and access.can_send_file(viewer, request.user, subject):
+        for item in Transfer.objects.for_school(school).filter(pupil=subject):
+            entries.append(
+                {
+                    "at": timezone.make_aware(dt.datetime.combine(item.sent_on, dt.time(12))),
+                    "what": "transfer",
+                    "transfer": item,
+                }
+            )
+    entries.sort(key=lambda e: e["at"])
+    audit.record(
+        "view_chronology",
+        subject,
+        school=school,
+        request=request,
+        record_type="chronology",
+        note=f"{len(entries)} entries",
+    )
+    return render(
+        request,
+        "safeguarding/chronology.html",
+        _ctx(
+            request,
+            subject=subject,
+            entries=entries,
+            siblings=subject.siblings() if subject.is_pupil else [],
+        ),
+    )
+
+
+@access.case_handler_view
+def people(request: HttpRequest) -> HttpResponse:
+    """Everyone with a record the viewer may see: the way into chronologies."""
+    viewer = _person(request)
+    if not access.can_see_chronologies(viewer, request.user):
+        return forbidden(request, "Chronologies are for the DSL team and the headteacher.")
+    reports = access.full_reports(viewer, request.user)
+    counts = Counter(
+        Involvement.objects.filter(report__in=reports)
+        .exclude(person=viewer)
+        .values_list("person_id", flat=True)
+    )
+    found = sorted(
+        Person.objects.for_school(_school(request)).filter(pk__in=counts),
+        key=lambda p: (p.role != "pupil", p.last_name, p.first_name),
+    )
+    audit.record(
+        "list",
+        None,
+        school=_school(request),
+        request=request,
+        record_type="people",
+        note=f"{len(found)} people",
+    )
+    return render(
+        request,
+        "safeguarding/people.html",
+        _ctx(request, found=[(p, counts[p.pk]) for p in found]),
+    )
+
+
+# -- retention --------------------------------------------------------------------------------
+
+
+@access.case_handler_view
+def retention_review(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    today = timezone.localdate()
+    due = keeping.due_for_review(access.full_reports(person, request.user), today)
+    audit.record(
+        "list",
+        None,
+        school=_school(request),
+        request=request,
+        record_type="retention",
+        note=f"{len(due)} due",
+    )
+    transfers_waiting = [
+        t
+        for t in Transfer.objects.for_school(_school(request))
+        .filter(received_on__isnull=True)
+        .select_related("pupil")
+        if t.chase_due(today)
+    ]
+    return render(
+        request,
+        "safeguarding/retention.html",
+        _ctx(
+            request,
+            due=due,
+            today=today,
+            rules=keeping.RULES.values(),
+            transfers_waiting=transfers_waiting,
+        ),
+    )
+
+
+@access.case_handler_view
+def destroy(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    report = access.full_reports(person, request.user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("No such report")
+    if request.method == "POST":
+        form = forms.DestroyForm(request.POST, reference=report.reference)
+        if form.is_valid():
+            try:
+                destroying.destroy(
+                    report,
+                    person=person,
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+            except destroying.NotDue as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"{report.reference} has been destroyed.")
+                return redirect("safeguarding:retention")
+    else:
+        form = forms.DestroyForm(reference=report.reference)
+    return render(
+        request,
+        "safeguarding/destroy.html",
+        _ctx(
+            request,
+            form=form,
+            report=report,
+            today=timezone.localdate(),
+            rule=keeping.RULES.get(report.retention_rule),
+        ),
+    )
+
+
+# -- transfers of a pupil's child protection file -------------------------------------------
+
+
+@access.case_handler_view
+def transfer_new(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    school, person = _school(request), _person(request)
+    pupil = get_object_or_404(Person.objects.for_school(school).filter(role="pupil"), pk=pupil_pk)
+    reports = transferring.pupil_reports(pupil)
+    if not access.can_send_file(person, request.user, pupil):
+        return forbidden(
+            request,
+            "Some of this pupil's records are not open to you, so you "
+            "cannot send their file. Ask the headteacher.",
+        )
+    if request.method == "POST":
+        form = forms.TransferForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                item = Transfer(
+                    school=school,
+                    pupil=pupil,
+                    sent_by=person,
+                    report_references=[r.reference for r in reports],
+                    **form.cleaned_data,
+                )
+                item.save()
+                item.export_sha256 = hashlib.sha256(transferring.build(item)).hexdigest()
+                item.save(update_fields=["export_sha256"])
+                audit.record(
+                    "transfer",
+                    item,
+                    school=school,
+                    request=request,
+                    note=f"{len(item.report_references)} report(s)",
+                )
+            messages.success(request, "The transfer is recorded. Download the file below.")
+            return redirect("safeguarding:transfer_detail", item.pk)
+    else:
+        form = forms.TransferForm(initial={"sent_on": timezone.localdate()})
+    return render(
+        request,
+        "safeguarding/transfer_form.html",
+        _ctx(request, form=form, pupil=pupil, reports=reports),
+    )
+
+
+def _transfer_or_404(request: HttpRequest, pk: int) -> Transfer:
+    item = get_object_or_404(
+        Transfer.objects.for_school(_school(request)).select_related("pupil", "sent_by"), pk=pk
+    )
+    if not access.can_send_file(_person(request), request.user, item.pupil):
+        raise Http404("No such transfer")
+    return item
+
+
+@access.case_handler_view
+def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _transfer_or_404(request, pk)
+    if request.method == "POST":
+        form = forms.ReceiptForm(request.POST)
+        if form.is_valid() and item.received_on is None:
+            item.received_on = form.cleaned_data["received_on"]
+            item.received_by = form.cleaned_data["received_by"]
+            item.receipt_recorded_by = _person(request)
+            item.save(update_fields=["received_on", "received_by", "receipt_recorded_by"])
+            audit.record("transfer_receipt", item, school=item.school, request=request)
+            messages.success(request, "Receipt recorded.")
+            return redirect("safeguarding:transfer_detail", item.pk)
+    else:
+        form = forms.ReceiptForm(initial={"received_on": timezone.localdate()})
+    audit.record("view", item, school=item.school, request=request)
+    return render(
+        request,
+        "safeguarding/transfer_detail.html",
+        _ctx(request, transfer=item, form=form, chase=item.chase_due()),
+    )
+
+
+@access.case_handler_view
+def transfer_export(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _transfer_or_404(request, pk)
+    data = transferring.build(item)
+    audit.record(
+        "export",
+        item,
+        school=item.school,
+        request=request,
+        note=f"sha256 {hashlib.sha256(data).hexdigest()[:16]}",
+    )
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{transferring.filename(item)}"'
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+# -- governors ------------------------------------------------------------------------------
+
+
+def _term(day: dt.date) -> str:
+    if day.month >= 9:
+        return f"Autumn {day.year}"
+    if day.month <= 3:
+        return f"Spring {day.year}"
+    return f"Summer {day.year}"
+
+
+@access.signed_in_person
+def governor_counts(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    if not ("governor_reports" in capabilities(request.user) or access.is_headteacher(person)):
+        return forbidden(request, "These counts are for governors and the headteacher.")
+    school = _school(request)
+    reports = Report.objects.for_school(school)
+    kinds = dict(Report.Kind.choices)
+    by_term: dict[str, Counter[str]] = {}
+    for kind, occurred in reports.values_list("kind", "recorded_at"):
+        term = _term(timezone.localtime(occurred).date())
+        by_term.setdefault(term, Counter())[kind] += 1
+    outcome_counts = Counter(Outcome.objects.for_school(school).values_list("kind", flat=True))
+    context = _ctx(
+        request,
+        total=reports.count(),
+        open_count=reports.exclude(status=Report.Status.CLOSED).count(),
+        by_kind=[
+            (kinds[k], n) for k, n in Counter(reports.values_list("kind", flat=True)).most_common()
+        ],
+        by_term=[
+            (term, [(kinds[k], n) for k, n in counts.most_common()])
+            for term, counts in sorted(by_term.items(), reverse=True)
+        ],
+        outcomes=[(dict(Outcome.Kind.choices)[k], n) for k, n in outcome_counts.most_common()],
+        cases_open=Case.objects.for_school(school).filter(status=Case.Status.OPEN).count(),
+        cases_closed=Case.objects.for_school(school).filter(status=Case.Status.CLOSED).count(),
+    )
+    return render(request, "safeguarding/governor_counts.html", context)
+
+
+# -- second factor ------------------------------------------------------------------------------
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("safeguarding:index")
+
+
+SETUP_SECRET = "smpolicy_second_factor_setup"
+
+
+def second_factor_setup(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        from smpolicy.schools.access import login_url
+
+        return redirect_to_login(request.get_full_path(), login_url())
+    if totp.factor_of(request.user) is not None:
+        return HttpResponseRedirect(
+            f"{reverse('safeguarding:second_factor_verify')}?next={_safe_next(request)}"
+        )
+    secret = request.session.get(SETUP_SECRET)
+    if not secret:
+        secret = totp.new_secret()
+        request.session[SETUP_SECRET] = secret
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        step = totp.matching_step(secret, form.cleaned_data["code"], timezone.now())
+        if step is None:
+            form.add_error(
+                "code",
+                "That code is not right. Check the app shows this account, "
+                "and type the code it shows now.",
+            )
+        else:
+            with transaction.atomic():
+                SecondFactor.objects.create(user=request.user, secret=secret, last_step=step)
+                del request.session[SETUP_SECRET]
+                school = getattr(request, "school", None)
+                if school is not None:
+                    audit.record(
+                        "enrol_second_factor",
+                        None,
+                        school=school,
+                        request=request,
+                        record_type="second_factor",
+                    )
+            totp.mark_verified(request)
+            messages.success(request, "Your authenticator app is set up.")
+            return HttpResponseRedirect(_safe_next(request))
+    account = request.user.get_username()
+    school = getattr(request, "school", None)
+    issuer = f"smpolicy {school.name}" if school is not None else "smpolicy"
+    uri = totp.provisioning_uri(secret, account, issuer)
+    return render(
+        request,
+        "safeguarding/second_factor_setup.html",
+        {
+            "form": form,
+            "qr": totp.qr_svg(uri),
+            "secret": totp.group_secret(secret),
+            "next": _safe_next(request),
+        },
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def second_factor_verify(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        from smpolicy.schools.access import login_url
+
+        return redirect_to_login(request.get_full_path(), login_url())
+    factor = totp.factor_of(request.user)
+    if factor is None:
+        return HttpResponseRedirect(
+            f"{reverse('safeguarding:second_factor_setup')}?next={_safe_next(request)}"
+        )
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ok = totp.check(factor, form.cleaned_data["code"])
+        except totp.Locked as exc:
+            form.add_error(
+                "code",
+                f"Too many wrong codes. Try again after {timezone.localtime(exc.until):%H:%M}.",
+            )
+        else:
+            school = getattr(request, "school", None)
+            if ok:
+                totp.mark_verified(request)
+                if school is not None:
+                    audit.record(
+                        "second_factor",
+                        None,
+                        school=school,
+                        request=request,
+                        record_type="second_factor",
+                        note="verified",
+                    )
+                return HttpResponseRedirect(_safe_next(request))
+            if school is not None:
+                audit.record(
+                    "second_factor",
+                    None,
+                    school=school,
+                    request=request,
+                    record_type="second_factor",
+                    note="wrong code",
+                )
+            form.add_error(
+                "code",
+                "That code is not right, or was used already. Type the code your app shows now.",
+            )
+    return render(
+        request,
+        "safeguarding/second_factor_verify.html",
+        {"form": form, "next": _safe_next(request)},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+# -- parents: raise a concern ---------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def parent_concern_start(request: HttpRequest, slug: str) -> HttpResponse:
+    school = get_object_or_404(School, slug=slug)
+    sent = False
+    form = forms.ParentEmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        recent = (
+            EmailVerification.objects.for_school(school)
+            .filter(email=email, created_at__gte=timezone.now() - dt.timedelta(hours=1))
+            .count()
+        )
+        # The same answer whether or not a link is sent, so the page tells nobody anything.
+        if recent < PARENT_LINKS_PER_HOUR:
+            token = secrets.token_urlsafe(32)
+            EmailVerification.objects.create(
+                school=school, email=email, token_hash=_token_hash(token)
+            )
+            link = settings.SITE_URL + reverse(
+                "safeguarding:parent_concern_write", args=[school.slug, token]
+            )
+            send_mail(
+                f"Your link to raise a concern with {school.name}",
+                f"Hello,\n\nUse this link to write your concern to the headteacher of "
+                f"{school.name}. It works once, for {PARENT_LINK_HOURS} hours:\n\n{link}\n\n"
+                "If you did not ask for this, you can ignore this e-mail.\n",
+                settings.DEFAULT_FROM_EMAIL,
+                [email],
+            )
+        sent = True
+    return render(
+        request,
+        "safeguarding/parent_start.html",
+        {"form": form, "sent": sent, "for_school": school},
+    )
+
+
+def parent_concern_write(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    school = get_object_or_404(School, slug=slug)
+    check = (
+        EmailVerification.objects.for_school(school)
+        .filter(
+            token_hash=_token_hash(token),
+            created_at__gte=timezone.now() - dt.timedelta(hours=PARENT_LINK_HOURS),
+        )
+        .first()
+    )
+    if check is None or check.used_at is not None:
+        return render(
+            request, "safeguarding/parent_link_expired.html", {"for_school": school}, status=410
+        )
+    form = forms.ParentConcernForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        account = data["concern"]
+        if data.get("child"):
+            account = f"About: {data['child']}\n\n{account}"
+        with transaction.atomic():
+            updated = EmailVerification.objects.filter(pk=check.pk, used_at__isnull=True).update(
+                used_at=timezone.now()
+            )
+            if not updated:
+                return render(
+                    request,
+                    "safeguarding/parent_link_expired.html",
+                    {"for_school": school},
+                    status=410,
+                )
+            answers = intake.Answers(
+                kind=Report.Kind.PARENT_CONCERN,
+                reporter=None,
+                occurred_at=timezone.now(),
+                account=account,
+                reporter_email=check.email,
+                reporter_name=data["name"],
+                details={"child": data.get("child", "")},
+            )
+            report, found_routes = intake.create_report(school, answers)
+            alerts.raise_alerts(report, found_routes)
+            audit.record(
+                "create",
+                report,
+                school=school,
+                request=request,
+                note="parent's concern, verified e-mail",
+            )
+        send_mail(
+            f"Your concern to {school.name}: reference {report.reference}",
+            f"Hello {data['name']},\n\nThank you. Your concern has reached the headteacher of "
+            f"{school.name}. Your reference is {report.reference}; please quote it if you "
+            "contact the school about it.\n",
+            settings.DEFAULT_FROM_EMAIL,
+            [check.email],
+        )
+        return render(
+            request,
+            "safeguarding/parent_done.html",
+            {"for_school": school, "reference": report.reference},
+        )
+    return render(
+        request,
+        "safeguarding/parent_write.html",
+        {"form": form, "for_school": school, "email": check.email},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+# -- audit log for the headteacher ----------------------------------------------------------
+
+
+@access.case_handler_view
+def audit_log(request: HttpRequest) -> HttpResponse:
+    if not access.is_headteacher(_person(request)):
+        return forbidden(request, "The audit log is for the headteacher.")
+    school, person = _school(request), _person(request)
+    # Entries about records hidden from the headteacher (an allegation against them) stay hidden:
+    # even "the Chair viewed R..." would tell them a record exists.
+    hidden = list(
+        Report.objects.for_school(school)
+        .exclude(pk__in=access.full_reports(person, request.user).values("pk"))
+        .values_list("reference", flat=True)
+    ) + list(
+        Case.objects.for_school(school)
+        .exclude(pk__in=access.visible_cases(person, request.user).values("pk"))
+        .values_list("reference", flat=True)
+    )
+    entries = (
+        AuditEntry.objects.for_school(school)
+        .exclude(reference__in=hidden)
+        .order_by("-at", "-id")[:500]
+    )
+    return render(request, "safeguarding/audit.html", _ctx(request, entries=entries))

@@ -1,0 +1,60 @@
+"""Who sees what: every register page by role, and nothing of another school."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from smpolicy.schools import testing
+
+PAGES = {
+    "registers:home": {"teacher", "ta", "deputy", "head", "dsl", "chair", "governor"},
+    "registers:policy": {"teacher", "ta", "deputy", "head", "dsl", "chair", "governor"},
+    "registers:declarations": {"teacher", "ta", "deputy", "head", "dsl", "chair", "governor"},
+    "registers:declare": {"teacher", "ta", "deputy", "head", "dsl", "chair", "governor"},
+    "registers:coverage": {"deputy", "head", "chair", "governor"},
+    "registers:versions": {"deputy", "head", "chair", "governor"},
+    "registers:new_version": {"deputy", "head"},
+    "registers:profile_reviews": {"deputy", "head"},
+    "registers:oversight": {"deputy", "head", "dsl", "chair", "governor"},
+    "registers:governors": {"head", "chair", "governor"},
+    "registers:advisories": {"teacher", "ta", "deputy", "head", "dsl", "chair", "governor"},
+    "registers:settings": {"deputy", "head"},
+    "registers:access_requests": {"head"},
+}
+ROLES = ("teacher", "ta", "deputy", "head", "dsl", "chair", "governor")
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_each_page_is_open_to_the_right_people_only(room, login, name):
+    for role in ROLES:
+        status = login(getattr(room, role)).get(reverse(name)).status_code
+        assert (status == 200) is (role in PAGES[name]), (name, role, status)
+
+
+def test_the_anonymous_are_sent_to_sign_in(client, room):
+    response = client.get(reverse("registers:home"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_parent_with_an_account_sees_nothing(room, login):
+    assert login(room.parent).get(reverse("registers:home")).status_code == 403
+
+
+def test_a_superuser_without_a_person_sees_nothing_here(client, room):
+    client.force_login(testing.make_user(is_superuser=True, is_staff=True))
+    assert client.get(reverse("registers:declarations")).status_code == 403
+
+
+def test_the_admin_lists_only_the_user_s_school(room, other_room, client):
+    from smpolicy.registers import declarations
+
+    declarations.declare(room.teacher, [room.parent], "Ours", [])
+    declarations.declare(other_room.teacher, [other_room.parent], "Theirs", [])
+    user = testing.make_user(room.head, is_staff=True)
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="view_socialcontact"))
+    client.force_login(user)
+    body = client.get("/admin/registers/socialcontact/").content.decode()
+    assert "Amy Teacher" in body and "HTeacher" not in body

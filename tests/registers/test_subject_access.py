@@ -1,0 +1,93 @@
+"""Subject access: one person's data as a readable bundle, with other people's data and
+safeguarding records held back for a person to decide."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from django.urls import reverse
+from django.utils import timezone
+
+from smpolicy.registers import declarations, profiles, sar
+from smpolicy.registers.oversight import optional_model
+
+
+def open_bundle(data: bytes) -> tuple[str, dict]:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert sorted(archive.namelist()) == ["README.txt", "data.json", "index.html"]
+    return archive.read("index.html").decode(), json.loads(archive.read("data.json"))
+
+
+def test_a_teacher_s_bundle_holds_their_records_and_holds_back_the_family_they_named(room):
+    declarations.declare(room.teacher, [room.parent], "Neighbours", ["facebook"])
+    profiles.open_review(room.teacher, timezone.localdate())
+    request = sar.start(room.teacher, timezone.localdate(), room.head)
+    html, data = open_bundle(sar.bundle(request))
+    assert "Amy Teacher" in html and "Your profile review" in html
+    assert "A social contact you declared" in html and "Neighbours" in html
+    # The people named are third parties: held back until someone decides.
+    assert "Sarah Smith" not in html and "Sarah Smith" not in json.dumps(data)
+    assert data["still_being_reviewed"] >= 1
+    held = next(i for i in request.held_back() if i["source"] == "registers.social_contact_people")
+    sar.decide(request, held["id"], "release", "Her own family; she agreed.", room.head)
+    html, data = open_bundle(sar.bundle(request))
+    assert "Sarah Smith" in html
+
+
+def test_safeguarding_records_are_held_back_and_never_copied(room):
+    model = optional_model("safeguarding", "Report")
+    if model is None:
+        return
+    model.objects.create(school=room.school, kind="pupil_contact",
+                         occurred_at=timezone.now(), account="Oliver sent a message at night.",
+                         reported_by=room.teacher, clauses=["code.report-child-contact"])
+    request = sar.start(room.teacher, timezone.localdate(), room.head)
+    (held,) = [i for i in request.items if i["source"] == "safeguarding.report"]
+    assert held["held_back"] and "DSL" in held["reason"]
+    assert "Oliver sent" not in json.dumps(request.items)
+    sar.decide(request, held["id"], "withhold", "Disclosure could put a child at risk.",
+               room.head)
+    html, data = open_bundle(sar.bundle(request))
+    assert "A safeguarding record" in html  # listed as withheld, with the reason
+    assert data["withheld"] == [{"title": "A safeguarding record",
+                                 "reason": "Disclosure could put a child at risk."}]
+
+
+def test_only_the_headteacher_handles_requests_and_only_for_their_school(room, other_room,
+                                                                         login):
+    url = reverse("registers:access_requests")
+    assert login(room.deputy).get(url).status_code == 403
+    assert login(room.governor).get(url).status_code == 403
+    client = login(room.head)
+    response = client.post(url, {"person": other_room.teacher.pk,
+                                 "received_on": timezone.localdate().isoformat()})
+    assert response.status_code == 200  # not one of this school's people
+    response = client.post(url, {"person": room.teacher.pk,
+                                 "received_on": timezone.localdate().isoformat()})
+    assert response.status_code == 302
+    bundle = client.get(response["Location"] + "bundle.zip")
+    assert bundle["Content-Type"] == "application/zip"
+    theirs = sar.start(other_room.teacher, timezone.localdate(), other_room.head)
+    assert client.get(reverse("registers:access_request", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("registers:access_bundle", args=[theirs.pk])).status_code == 404
+
+
+def test_withholding_needs_a_reason_and_answering_needs_every_decision(room, login):
+    declarations.declare(room.teacher, [room.parent], "Neighbours", [])
+    request = sar.start(room.teacher, timezone.localdate(), room.head)
+    client = login(room.head)
+    url = reverse("registers:access_request", args=[request.pk])
+    client.post(url, {"release": "1"})
+    request.refresh_from_db()
+    assert request.released_at is None
+    held = request.held_back()[0]
+    client.post(url, {"item": held["id"], "decision": "withhold", "note": ""})
+    request.refresh_from_db()
+    assert not request.held_back()[0]["decision"]
+    for item in request.held_back():
+        client.post(url, {"item": item["id"], "decision": "withhold", "note": "Third party"})
+    client.post(url, {"release": "1"})
+    request.refresh_from_db()
+    assert request.released_at is not None
