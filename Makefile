@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export SMPOLICY_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: demo test lint bench install install-test debian-packages clean
+.PHONY: demo test lint bench install install-test runtime-packages debian-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,25 +17,40 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 
-# Debian's packages: Chromium drives the browser tests (Playwright's own download cannot reach
-# the internet); tesseract reads text in images (evidence, post images); DejaVu fonts for PDFs.
-DEBIAN_PACKAGES := chromium fonts-dejavu-core tesseract-ocr tesseract-ocr-eng
-debian-packages:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
+# Debian's packages. At run time: tesseract reads text in images (evidence, post pictures),
+# wbritish tells everyday words from pupils' names, DejaVu fonts for the PDFs. For the tests:
+# Chromium, driven by Playwright (whose own browser download cannot reach the internet).
+RUNTIME_DEBIAN := fonts-dejavu-core tesseract-ocr tesseract-ocr-eng wbritish
+TEST_DEBIAN := $(RUNTIME_DEBIAN) chromium
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	elif [ -n "$$missing" ]; then \
+	  echo "Missing Debian packages (install them as root):$$missing"; \
 	fi
+endef
 
-demo: install
+runtime-packages:
+	$(call apt_install,$(RUNTIME_DEBIAN))
+
+debian-packages:
+	$(call apt_install,$(TEST_DEBIAN))
+
+demo: install runtime-packages
 	$(BIN)/smpolicy demo
 
 test: install-test debian-packages
 	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+bench: $(BIN)/python debian-packages
+	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/decisions.py
+	$(BIN)/python bench/post_quality.py
+	$(BIN)/python bench/post_speed.py
+	$(BIN)/python bench/logscan.py
 
 clean:
 	rm -rf $(VENV) data build src/*.egg-info

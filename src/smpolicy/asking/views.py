@@ -81,8 +81,8 @@ def _report_url(situation: dict[str, Any]) -> str | None:
         return None
     content = situation.get("content", {})
     query = {
-        "role": situation["actor"]["role"],
-        "action": situation["action"],
+        "role": situation.get("actor", {}).get("role", ""),
+        "action": situation.get("action", ""),
         "counterpart": situation.get("counterpart", {}).get("role", ""),
         "platform": situation.get("channel", {}).get("platform", ""),
         "account": situation.get("channel", {}).get("account", ""),

@@ -12,6 +12,7 @@ from ninja.security import HttpBasicAuth, django_auth
 
 import smpolicy
 from smpolicy.asking.api import router as decisions_router
+from smpolicy.posting.api import router as posting_router
 from smpolicy.schools.access import attach
 
 
@@ -34,3 +35,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", decisions_router)
+api.add_router("/", posting_router)

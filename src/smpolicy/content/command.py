@@ -1,0 +1,212 @@
+"""`smpolicy check-post [FILE|-] [--roster CSV --school CONFIG]`: check posts, one result a line.
+
+Input is one post object, a JSON array of posts, or JSON Lines, like `smpolicy decide`. A post that
+cannot be checked gets its own `{"error": ..., "field": ..., "item": N}` line and the rest go on;
+the exit code is then 2. Picture paths are relative to the input file's folder (to the current
+folder for standard input), as the school file's logo is relative to the school file.
+
+Without --roster and --school the school is read from the database, through the function
+`DATABASE_HOOK` names; only that path imports Django. Where there is no database set up, the
+command says to pass --roster and --school.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from smpolicy.content.checker import PostError, check_post
+from smpolicy.content.school import ContextError, SchoolContext
+
+EXIT_BAD_INPUT = 2
+# module:function returning a SchoolContext for a school slug (None: the only or default school).
+DATABASE_HOOK = "smpolicy.posting.database_context:school_context_for_slug"
+NO_DATABASE = (
+    "no school to check against: pass --roster CSV and --school CONFIG (see the post-check "
+    "contract), or run where the database is set up"
+)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="smpolicy check-post",
+        description="Check posts (text and pictures) against the school's social media policy "
+        "before they are published. Reads one post object, a JSON array of them, or JSON Lines; "
+        "prints one result a line.",
+    )
+    parser.add_argument("file", nargs="?", default="-", help="input file, or - for standard input")
+    parser.add_argument("--roster", help="the school's roster CSV (first_name,last_name,role,...)")
+    parser.add_argument("--school", help="the school's YAML (name, short_names, email_domains...)")
+    parser.add_argument("--school-slug", help="with the database: which school (default: the one)")
+    parser.add_argument("--no-ocr", action="store_true", help="do not read text in pictures")
+    options = parser.parse_args(argv)
+
+    try:
+        school = load_school(options.roster, options.school, options.school_slug)
+    except ContextError as exc:
+        sys.stderr.write(f"smpolicy check-post: {exc}\n")
+        return EXIT_BAD_INPUT
+
+    if options.file == "-":
+        stream: IO[bytes] = sys.stdin.buffer
+        base_dir = Path.cwd()
+    else:
+        try:
+            stream = open(options.file, "rb")  # noqa: SIM115
+        except OSError as exc:
+            sys.stderr.write(f"smpolicy check-post: cannot read {options.file}: {exc.strerror}\n")
+            return EXIT_BAD_INPUT
+        base_dir = Path(options.file).resolve().parent
+
+    from smpolicy.policy import default_engine
+
+    engine = default_engine()
+    out = sys.stdout.buffer
+    failed = 0
+    with stream:
+        head = stream.read(4)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            sys.stderr.write("smpolicy check-post: the input is UTF-16; send it as UTF-8\n")
+            return EXIT_BAD_INPUT
+        for number, item in _items(_Prefixed(head, stream)):
+            if isinstance(item, _Bad):
+                line: dict[str, Any] = {"error": f"item {number}: {item.message}", "item": number}
+                failed += 1
+            else:
+                try:
+                    line = check_post(
+                        item, school, engine, ocr=not options.no_ocr, base_dir=base_dir
+                    )
+                except PostError as exc:
+                    line = {"error": f"item {number}: {exc}", "field": exc.field, "item": number}
+                    failed += 1
+            out.write(orjson.dumps(line) + b"\n")
+            out.flush()
+    if failed:
+        sys.stderr.write(
+            f"smpolicy check-post: {failed} post(s) could not be checked; see their lines\n"
+        )
+        return EXIT_BAD_INPUT
+    return 0
+
+
+def load_school(roster: str | None, school: str | None, slug: str | None) -> SchoolContext:
+    if roster is not None and school is None:
+        raise ContextError("--roster needs --school too: the school's name and domains")
+    if school is not None:
+        return SchoolContext.from_files(roster, school)
+    return school_from_database(slug)
+
+
+def school_from_database(slug: str | None) -> SchoolContext:
+    """The school context from the database, through DATABASE_HOOK (the only Django path)."""
+    module_name, _, function = DATABASE_HOOK.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+        hook: Callable[[str | None], SchoolContext] = getattr(module, function)
+    except (ImportError, AttributeError) as exc:
+        raise ContextError(NO_DATABASE) from exc
+    try:
+        context = hook(slug)
+    except ContextError:
+        raise
+    except Exception as exc:
+        raise ContextError(f"{NO_DATABASE} ({type(exc).__name__}: {exc})") from exc
+    if not isinstance(context, SchoolContext):
+        raise ContextError(f"{DATABASE_HOOK} returned {type(context).__name__}, not a school")
+    return context
+
+
+# -- reading posts: an object, an array or JSON Lines ------------------------------------------
+
+
+class _Bad:
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+class _Prefixed:
+    """A stream with bytes already read put back in front."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        self.head = head
+        self.stream = stream
+
+    def readline(self) -> bytes:
+        if self.head:
+            if b"\n" in self.head:
+                line, _, self.head = self.head.partition(b"\n")
+                return line + b"\n"
+            head, self.head = self.head, b""
+            return head + self.stream.readline()
+        return self.stream.readline()
+
+    def read(self) -> bytes:
+        head, self.head = self.head, b""
+        return head + self.stream.read()
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            line = self.readline()
+            if not line:
+                return
+            yield line
+
+
+def _loads(raw: bytes) -> Any:
+    return orjson.loads(raw)
+
+
+def _explain(exc: Exception) -> str:
+    message = str(exc)
+    if "utf-8" in message.lower():
+        return f"not UTF-8 text: send JSON as UTF-8 ({message})"
+    return f"not valid JSON: {message}"
+
+
+def _items(stream: _Prefixed) -> Iterator[tuple[int, Any]]:
+    first = stream.readline()
+    while first and not first.strip():
+        first = stream.readline()
+    if not first:
+        return
+    if first.lstrip()[:1] == b"[":
+        whole = first + stream.read()
+        try:
+            items = _loads(whole)
+        except orjson.JSONDecodeError as exc:
+            yield 1, _Bad(_explain(exc))
+            return
+        yield from enumerate(items, start=1)
+        return
+    try:
+        first_item = _loads(first)
+    except orjson.JSONDecodeError:
+        whole = first + stream.read()
+        try:
+            yield 1, _loads(whole)
+        except orjson.JSONDecodeError:
+            yield from _lines(iter(whole.splitlines()), start=0)
+        return
+    yield 1, first_item
+    yield from _lines(iter(stream), start=1)
+
+
+def _lines(lines: Iterator[bytes], start: int) -> Iterator[tuple[int, Any]]:
+    number = start
+    for line in lines:
+        if not line.strip():
+            continue
+        number += 1
+        try:
+            yield number, _loads(line)
+        except orjson.JSONDecodeError as exc:
+            yield number, _Bad(_explain(exc))

@@ -1,0 +1,504 @@
+"""The image checks: faces, the school's logo, nudity, text in the picture, location metadata.
+
+Everything runs offline from what the packages ship:
+- faces: OpenCV 4.x's Haar cascade `haarcascade_frontalface_alt2.xml` (in the
+  opencv-python-headless wheel; OpenCV 5 wheels ship none). Frontal faces from about 48 pixels
+  high in a 1024-pixel picture; faces in profile are often missed.
+- the logo: ORB features of the school's logo, at several sizes, matched to the picture's and
+  checked with a RANSAC similarity transform, so it is found scaled, moved and slightly rotated.
+  Logos under about 60 pixels across in a 1024-pixel picture are often missed.
+- nudity: a skin-exposure measure (the share of skin-coloured pixels outside the faces found, and
+  the largest skin region). It is a heuristic, reported with low confidence so a person looks;
+  no permissively licensed offline nudity model was found (NudeNet ships one, under AGPL-3.0).
+  Violence in pictures is not detected.
+- text in the picture: Debian's `tesseract` command (tesseract-ocr, English), run only when the
+  picture has text-like regions; what it reads goes through the text checks.
+- GPS position in EXIF: read with Pillow, reported, and removable with `strip_location`.
+
+Bad input gets `ImageError` with a clear message: a file that is no picture, too many bytes, too
+many pixels (decompression bombs are refused before decoding), a truncated file.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import warnings
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import IO, Any
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_IMAGE_BYTES = 25 * 1024 * 1024
+MAX_IMAGE_PIXELS = 50_000_000
+FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF"})
+GPS_IFD = 0x8825
+FACE_SIDE = 512  # faces are looked for at this size: the cost is fixed, whatever the upload
+LOGO_SIDE = 1024
+SKIN_SIDE = 256
+OCR_TIMEOUT_S = 20
+ImageSource = str | os.PathLike[str] | bytes | IO[bytes]
+
+
+class ImageError(ValueError):
+    """A picture that cannot be checked; the message says why, for the person who sent it."""
+
+
+@dataclass(slots=True)
+class LoadedImage:
+    rgb: np.ndarray  # H x W x 3, uint8, upright (EXIF orientation applied)
+    format: str
+    gps: dict[str, float] | None
+    name: str
+
+    @property
+    def width(self) -> int:
+        return int(self.rgb.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.rgb.shape[0])
+
+
+@dataclass(slots=True)
+class ImageFinding:
+    kind: str
+    box: list[int] | None
+    confidence: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class OcrWord:
+    text: str
+    box: list[int]
+    start: int  # offset of the word in the OCR text
+    end: int
+
+
+@dataclass(slots=True)
+class ImageReport:
+    index: int
+    width: int
+    height: int
+    format: str
+    findings: list[ImageFinding]
+    gps: dict[str, float] | None
+    text: str = ""
+    words: list[OcrWord] = field(default_factory=list)
+    ocr: str = "not needed"  # read | not needed | unavailable | failed: ...
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def _read_bytes(source: ImageSource) -> tuple[bytes, str]:
+    if isinstance(source, bytes | bytearray):
+        data, name = bytes(source), "upload"
+    elif isinstance(source, str | os.PathLike):
+        path = Path(source)
+        name = path.name
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ImageError(f"{name}: cannot read it: {exc.strerror}") from exc
+        if size > MAX_IMAGE_BYTES:
+            raise ImageError(
+                f"{name}: {size:,} bytes is more than the {MAX_IMAGE_BYTES:,} a picture may have"
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ImageError(f"{name}: cannot read it: {exc.strerror}") from exc
+    elif hasattr(source, "read"):
+        name = str(getattr(source, "name", "upload"))
+        data = source.read(MAX_IMAGE_BYTES + 1)
+        if not isinstance(data, bytes):
+            raise ImageError(f"{name}: expected a picture's bytes, got text")
+    else:
+        raise ImageError(f"expected a file path or a picture's bytes, got {type(source).__name__}")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ImageError(f"{name}: more than the {MAX_IMAGE_BYTES:,} bytes a picture may have")
+    if not data:
+        raise ImageError(f"{name}: the file is empty")
+    return data, name
+
+
+def load_image(source: ImageSource) -> LoadedImage:
+    """Decode a picture safely: size and pixel limits first, then decode, upright, as RGB."""
+    data, name = _read_bytes(source)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+            if im.format not in FORMATS:
+                raise ImageError(
+                    f"{name}: {im.format} pictures are not accepted; use JPEG, PNG, WebP or GIF"
+                )
+            width, height = im.size
+            # Checked on the header, before any pixel is decoded: a bomb never expands.
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ImageError(
+                    f"{name}: {width}x{height} is more than the {MAX_IMAGE_PIXELS:,} pixels a "
+                    "picture may have"
+                )
+            exif = im.getexif()
+            gps = _gps(exif)
+            im.load()
+            im = ImageOps.exif_transpose(im) or im
+            rgb = _to_rgb(im)
+    except ImageError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageError(f"{name}: too many pixels to decode safely ({exc})") from exc
+    except UnidentifiedImageError as exc:
+        raise ImageError(f"{name}: not a picture this checker can read") from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ImageError(f"{name}: the picture is damaged or cut short ({exc})") from exc
+    return LoadedImage(rgb=rgb, format=str(im.format or "PNG"), gps=gps, name=name)
+
+
+def _to_rgb(im: Image.Image) -> np.ndarray:
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        im = im.convert("RGBA")
+        background = Image.new("RGBA", im.size, (255, 255, 255, 255))
+        im = Image.alpha_composite(background, im)
+    if im.mode != "RGB":
+        im = im.convert("RGB")
+    return np.asarray(im, dtype=np.uint8)
+
+
+def _ratio(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return float("nan")
+
+
+def _gps(exif: Image.Exif) -> dict[str, float] | None:
+    try:
+        ifd = exif.get_ifd(GPS_IFD)
+    except (KeyError, ValueError, TypeError, SyntaxError):
+        return None
+    if not ifd:
+        return None
+    out: dict[str, float] = {}
+    for ref_tag, tag, key, negative in ((1, 2, "lat", "S"), (3, 4, "lon", "W")):
+        parts = ifd.get(tag)
+        if not parts or len(parts) != 3:
+            continue
+        d, m, s = (_ratio(p) for p in parts)
+        value = d + m / 60 + s / 3600
+        if value != value:  # NaN: a broken rational
+            continue
+        ref = ifd.get(ref_tag)
+        if isinstance(ref, bytes):
+            ref = ref.decode("ascii", "replace")
+        if isinstance(ref, str) and ref.strip().upper() == negative:
+            value = -value
+        out[key] = round(value, 6)
+    # A GPS block without a position (only a time stamp, say) still says where it came from.
+    return out or {"present": 1.0}
+
+
+def strip_location(source: ImageSource, destination: str | os.PathLike[str]) -> Path:
+    """Write a copy of the picture without its GPS position (and without XMP, which may hold one).
+
+    The rest of the EXIF (orientation, camera) is kept. JPEGs keep their quantisation tables, so
+    the copy looks the same.
+    """
+    data, name = _read_bytes(source)
+    destination = Path(destination)
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            if im.format not in FORMATS:
+                raise ImageError(f"{name}: {im.format} pictures are not accepted")
+            if im.size[0] * im.size[1] > MAX_IMAGE_PIXELS:
+                raise ImageError(f"{name}: too many pixels")
+            exif = im.getexif()
+            if GPS_IFD in exif:
+                del exif[GPS_IFD]
+            params: dict[str, Any] = {"exif": exif.tobytes()}
+            if im.info.get("icc_profile"):
+                params["icc_profile"] = im.info["icc_profile"]
+            fmt = im.format
+            if fmt in ("JPEG", "MPO"):
+                fmt = "JPEG"
+                params["quality"] = "keep"
+                params["subsampling"] = "keep"
+            im.save(destination, format=fmt, **params)
+    except ImageError:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError, UnidentifiedImageError) as exc:
+        raise ImageError(f"{name}: cannot write a copy without the location ({exc})") from exc
+    return destination
+
+
+# -- faces --------------------------------------------------------------------------------------
+
+
+@cache
+def _face_cascade() -> cv2.CascadeClassifier:
+    path = Path(cv2.data.haarcascades) / "haarcascade_frontalface_alt2.xml"
+    cascade = cv2.CascadeClassifier(str(path))
+    if cascade.empty():
+        raise RuntimeError(f"OpenCV's face cascade is missing: {path} (opencv-python-headless<5)")
+    return cascade
+
+
+def _shrink(gray: np.ndarray, side: int) -> tuple[np.ndarray, float]:
+    h, w = gray.shape[:2]
+    scale = min(1.0, side / max(h, w))
+    if scale < 1.0:
+        gray = cv2.resize(gray, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    return gray, scale
+
+
+def find_faces(gray: np.ndarray) -> list[ImageFinding]:
+    small, scale = _shrink(gray, FACE_SIDE)
+    rects, neighbours = _face_cascade().detectMultiScale2(
+        small, scaleFactor=1.2, minNeighbors=3, minSize=(24, 24)
+    )
+    out = []
+    for (x, y, w, h), n in zip(rects, neighbours, strict=False):
+        box = [round(x / scale), round(y / scale), round(w / scale), round(h / scale)]
+        # More overlapping detections, more sure; three is the least the cascade reports.
+        confidence = round(min(0.99, 0.8 + 0.03 * (int(n) - 3)), 2)
+        out.append(ImageFinding("face", box, confidence))
+    return out
+
+
+# -- the logo -----------------------------------------------------------------------------------
+
+
+class LogoModel:
+    """ORB features of the school's logo at several sizes, built once per school context."""
+
+    SIZES = (256, 128, 80, 56)
+    MIN_INLIERS = 8
+
+    def __init__(self, logo_rgb: np.ndarray) -> None:
+        self.detector = cv2.ORB_create(
+            nfeatures=2000,
+            scaleFactor=1.2,
+            nlevels=8,
+            edgeThreshold=19,
+            patchSize=19,
+            fastThreshold=12,
+        )
+        self.matcher = cv2.BFMatcher(cv2.NORM_HAMMING)
+        gray = cv2.cvtColor(logo_rgb, cv2.COLOR_RGB2GRAY)
+        h, w = gray.shape
+        self.models: list[tuple[np.ndarray, np.ndarray, float]] = []
+        for side in self.SIZES:
+            scale = side / max(h, w)
+            if scale > 1.5:
+                continue
+            resized = cv2.resize(
+                gray,
+                (max(1, round(w * scale)), max(1, round(h * scale))),
+                interpolation=cv2.INTER_AREA,
+            )
+            kps, des = self.detector.detectAndCompute(resized, None)
+            if des is not None and len(kps) >= self.MIN_INLIERS:
+                points = np.float32([k.pt for k in kps]) / scale
+                self.models.append((points, des, scale))
+        self.size = (w, h)
+
+    def find(self, gray: np.ndarray) -> list[ImageFinding]:
+        if not self.models:
+            return []
+        small, scale = _shrink(gray, LOGO_SIDE)
+        kps, des = self.detector.detectAndCompute(small, None)
+        if des is None or len(kps) < self.MIN_INLIERS:
+            return []
+        image_points = np.float32([k.pt for k in kps])
+        best: tuple[int, np.ndarray] | None = None
+        for points, model_des, _ in self.models:
+            pairs = self.matcher.knnMatch(model_des, des, k=2)
+            good = [p[0] for p in pairs if len(p) == 2 and p[0].distance < 0.8 * p[1].distance]
+            if len(good) < self.MIN_INLIERS:
+                continue
+            src = points[[m.queryIdx for m in good]]
+            dst = image_points[[m.trainIdx for m in good]]
+            transform, inliers = cv2.estimateAffinePartial2D(
+                src, dst, method=cv2.RANSAC, ransacReprojThreshold=4.0
+            )
+            if transform is None:
+                continue
+            count = int(inliers.sum())
+            zoom = float(np.hypot(transform[0, 0], transform[1, 0]))
+            if count >= self.MIN_INLIERS and 0.02 < zoom < 10 and (best is None or count > best[0]):
+                best = (count, transform)
+        if best is None:
+            return []
+        count, transform = best
+        w, h = self.size
+        corners = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+        placed = corners @ transform[:, :2].T + transform[:, 2]
+        placed /= scale
+        x0, y0 = placed.min(axis=0)
+        x1, y1 = placed.max(axis=0)
+        gh, gw = gray.shape[:2]
+        x0, y0 = max(0, int(x0)), max(0, int(y0))
+        x1, y1 = min(gw, int(x1)), min(gh, int(y1))
+        confidence = round(min(0.99, 0.7 + count / 100), 2)
+        return [ImageFinding("school_logo", [x0, y0, x1 - x0, y1 - y0], confidence)]
+
+
+# -- nudity (a heuristic) -----------------------------------------------------------------------
+
+
+def skin_exposure(rgb: np.ndarray, faces: list[ImageFinding]) -> list[ImageFinding]:
+    h, w = rgb.shape[:2]
+    scale = min(1.0, SKIN_SIDE / max(h, w))
+    small = (
+        cv2.resize(
+            rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
+        )
+        if scale < 1
+        else rgb
+    )
+    ycrcb = cv2.cvtColor(small, cv2.COLOR_RGB2YCrCb)
+    mask = cv2.inRange(ycrcb, (80, 140, 85), (240, 170, 120))
+    # Skin in and just below a face is a face and neck, not exposure.
+    for f in faces:
+        if f.box is None:
+            continue
+        x, y, bw, bh = (int(v * scale) for v in f.box)
+        cv2.rectangle(mask, (x - bw // 2, y - bh // 3), (x + bw + bw // 2, y + 2 * bh), 0, -1)
+    total = mask.size
+    share = float(cv2.countNonZero(mask)) / total
+    if share < 0.45:
+        return []
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    largest = float(stats[1:, cv2.CC_STAT_AREA].max()) / total if count > 1 else 0.0
+    if largest < 0.35:
+        return []
+    # Skin is smooth; fur, wood grain and sand are not.
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    texture = float(np.abs(cv2.Laplacian(gray, cv2.CV_32F))[mask > 0].mean())
+    if texture > 10:
+        return []
+    # Low confidence on purpose: a skin-coloured wall looks the same to this test.
+    confidence = round(min(0.7, 0.4 + share / 3), 2)
+    return [ImageFinding("inappropriate_image", None, confidence, {"category": "nudity"})]
+
+
+# -- text in the picture ------------------------------------------------------------------------
+
+
+def tesseract_path() -> str | None:
+    return shutil.which("tesseract")
+
+
+def looks_like_text(gray: np.ndarray) -> bool:
+    """Cheap test for lines of text, so photographs without any skip the OCR.
+
+    Strong edges joined along a line into blobs the shape of a word or a line of words; two such
+    blobs make it worth reading. Textures (grass, gravel) pass too, which only costs time.
+    """
+    small, _ = _shrink(gray, 800)
+    grad = cv2.morphologyEx(small, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
+    _, binary = cv2.threshold(grad, 60, 255, cv2.THRESH_BINARY)
+    joined = cv2.morphologyEx(
+        binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (11, 3))
+    )
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    lines = 0
+    for i in range(1, count):
+        _, _, w, h, area = stats[i]
+        if 10 <= h <= 90 and w >= 2.5 * h and w >= 40 and area / float(w * h) > 0.35:
+            lines += 1
+            if lines >= 2:
+                return True
+    return False
+
+
+def read_text(rgb: np.ndarray) -> tuple[str, list[OcrWord]]:
+    """The words tesseract reads, joined into lines, with each word's box. Raises OSError."""
+    exe = tesseract_path()
+    if exe is None:
+        raise FileNotFoundError("tesseract is not installed (Debian: tesseract-ocr)")
+    ok, png = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise OSError("could not encode the picture for OCR")
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    proc = subprocess.run(
+        [exe, "stdin", "stdout", "-l", "eng", "--psm", "11", "tsv"],
+        input=png.tobytes(),
+        capture_output=True,
+        timeout=OCR_TIMEOUT_S,
+        env=env,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise OSError(proc.stderr.decode("utf-8", "replace").strip()[:200] or "tesseract failed")
+    text_parts: list[str] = []
+    words: list[OcrWord] = []
+    last_line: tuple[str, str, str] | None = None
+    length = 0
+    for row in proc.stdout.decode("utf-8", "replace").splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        word = cols[11].strip()
+        try:
+            conf = float(cols[10])
+        except ValueError:
+            conf = -1
+        if not word or conf < 30:
+            continue
+        line = (cols[2], cols[3], cols[4])
+        sep = "" if not text_parts else (" " if line == last_line else "\n")
+        last_line = line
+        text_parts.append(sep + word)
+        start = length + len(sep)
+        length = start + len(word)
+        box = [int(cols[6]), int(cols[7]), int(cols[8]), int(cols[9])]
+        words.append(OcrWord(word, box, start, length))
+    return "".join(text_parts), words
+
+
+# -- one picture --------------------------------------------------------------------------------
+
+
+def analyse(
+    source: ImageSource | LoadedImage,
+    index: int,
+    logo: LogoModel | None = None,
+    ocr: bool = True,
+) -> ImageReport:
+    image = source if isinstance(source, LoadedImage) else load_image(source)
+    gray = cv2.cvtColor(image.rgb, cv2.COLOR_RGB2GRAY)
+    faces = find_faces(gray)
+    findings = list(faces)
+    if logo is not None:
+        findings.extend(logo.find(gray))
+    findings.extend(skin_exposure(image.rgb, faces))
+    if image.gps:
+        findings.append(ImageFinding("location_metadata", None, 1.0, {"gps": image.gps}))
+    report = ImageReport(
+        index=index,
+        width=image.width,
+        height=image.height,
+        format=image.format,
+        findings=findings,
+        gps=image.gps,
+    )
+    if ocr:
+        if tesseract_path() is None:
+            report.ocr = "unavailable: tesseract is not installed (Debian: tesseract-ocr)"
+        elif looks_like_text(gray):
+            try:
+                report.text, report.words = read_text(image.rgb)
+                report.ocr = "read"
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                report.ocr = f"failed: {exc}"
+    return report

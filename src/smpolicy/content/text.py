@@ -1,0 +1,1201 @@
+"""The text checks: what in a post's words the policy stands against.
+
+`check_text(text, school)` returns `TextFinding`s with offsets into the text as given (Unicode
+code points), one per thing found. It decides nothing: the checker maps each finding to the
+decisions contract's content flags and the engine gives the verdict (checker.py).
+
+Each check is a few compiled patterns over the whole text. Checks that need a target (an
+allegation needs someone it is about; a medical word is confidential when tied to a person;
+criticism needs the school or its staff) look for that target in the same sentence, using the
+names already found, the school's names and a list of school roles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+
+from smpolicy.content.contact import find_emails, find_phones
+from smpolicy.content.lexicon import lexicon
+from smpolicy.content.names import Mention, tokenize
+from smpolicy.content.school import SchoolContext
+
+MAX_TEXT_CHARS = 100_000
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True, slots=True)
+class TextFinding:
+    kind: str
+    start: int
+    end: int
+    confidence: float
+    category: str | None = None  # offensive: obscene | abusive | discriminatory | threat
+    people: tuple[int, ...] = ()  # names: indexes into the school's NameIndex.people
+    about: tuple[str, ...] = field(default=())  # decisions contract `content.about` values
+
+
+# -- references: who or what a sentence is about ------------------------------------------------
+
+ROLE_WORDS = (
+    r"head ?teachers?|headmaster|headmistress|headteacher'?s|(?:deputy |assistant )?head|deputy"
+    r"|teachers?|teaching assistants?|TAs?|caretakers?|site manager|cleaners?|governors?"
+    r"|chair of governors|dinner lad(?:y|ies)|lunchtime supervisors?|SENCO|DSL|business manager"
+    r"|office staff|receptionists?|school office|staff|SLT|senior leadership(?: team)?"
+    r"|leadership(?: team)?|PE teacher|class teacher|school nurse|coach|the trust|academy trust"
+)
+_ROLE_REF = re.compile(
+    r"\b(?:(?:the|our|my|a|an|that|this|one|his|her|their|your)\s+)?(?:" + ROLE_WORDS + r")\b", _I
+)
+_SCHOOL_REF = re.compile(r"\b(?:the|this|our|my|your|that|his|her|their)\s+school(?:'s)?\b", _I)
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|we|we're|we've|our|us)\b")
+_THIRD_PERSON = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their)\b", _I)
+_CHILD_WORDS = re.compile(
+    r"\b(?:child|children|kid|kids|pupil|pupils|student|students|boy|boys|girl|girls|son|daughter"
+    r"|toddler|baby|little one|lad|lass|member of staff|colleague|teacher|mum|dad|parent)\b",
+    _I,
+)
+_SCHOOL_CONTEXT = re.compile(
+    r"\b(?:parents'? evening|assembly|sports day|school trip|staff (?:do|party|night out|room)"
+    r"|inset|playground|classroom|lesson|school gates?|behind the school|at school|in school"
+    r"|open evening|nativity|christmas party|school disco)\b",
+    _I,
+)
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+
+
+# -- confidential ---------------------------------------------------------------------------------
+
+_CONFIDENTIAL = re.compile(
+    r"\b(?:(?:strictly |private and |highly )?confidential(?!\s+(?:helpline|line|service|support"
+    r"|counselling|advice|drop-in|reporting|listening|chat)))\b"
+    r"|\bin (?:strict(?:est)? )?confidence\b|\bnot (?:for|to be) (?:sharing|shared|circulat\w+"
+    r"|publi\w+|passed on|repeated)\b|\bbetween (?:you and me|ourselves)\b|\boff the record\b"
+    r"|\bkeep (?:this|it) (?:to yourselves?|quiet|under your hat|between us)\b"
+    r"|\bdon'?t tell anyone\b",
+    _I,
+)
+_DOB = re.compile(
+    r"\b(?:d\.o\.b\.?|DOB|date of birth|birth ?date|born on)\b(?:\s*[:\-]?\s*"
+    r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)? \w+ \d{4}))?",
+    _I,
+)
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ]
+    )
+}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_DATE = re.compile(
+    r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b"
+    r"|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9})\.?,?\s+(\d{4})\b"
+    r"|\b(\d{4})-(\d{2})-(\d{2})\b"
+)
+_HEALTH_ACRONYMS = re.compile(
+    r"\b(?:EHCP|EHC ?plan|SEND?|IEP|ASD|ADHD|SALT|CAMHS|OCD|PTSD|FSM|HIV|ASC)\b"
+)
+_HEALTH = re.compile(
+    r"\b(?:education,? health and care plan|special (?:educational )?needs|statement of SEN"
+    r"|statemented|one[- ]to[- ]one support|1:1 support|autis(?:m|tic)|dyslexi[ac]|dyspraxi[ac]"
+    r"|dyscalculi[ac]|global developmental delay|learning disabilit(?:y|ies)|speech and language"
+    r"(?: therapy| delay)?|mental health (?:issues|problems|crisis|condition)|anxiety"
+    r"|depress(?:ion|ed)|self[- ]harm(?:ing|s|ed)?|eating disorder|anorexi[ac]|bulimi[ac]"
+    r"|diabet(?:es|ic)|epilep(?:sy|tic)|seizures?|asthma(?:tic)?|epi[- ]?pens?|anaphyla\w+"
+    r"|(?:nut |severe |peanut )?allerg(?:y|ies|ic)|medication|diagnos(?:is|ed)|ritalin|cancer"
+    r"|chemo(?:therapy)?|leuka?emia|pregnan(?:t|cy)|miscarriage|terminally ill"
+    r"|hospitali[sz]ed|in hospital|wheelchair|hearing impair\w*|visually impaired"
+    r"|cerebral palsy|down'?s syndrome|tourette'?s|free school meals|pupil premium|young carer"
+    r"|on the sen register|sen register|sen support|behaviour plan|exclu(?:ded|sion)"
+    r"|on report|reduced timetable|managed move)\b",
+    _I,
+)
+_GENERAL_TOPIC = re.compile(
+    r"\b(?:awareness|acceptance|(?:awareness|acceptance|action) (?:week|month|day)|training"
+    r"|provision|policy|information report|offer|workshop"
+    r"|coffee morning|support group|charity|fundrais\w*|celebrat\w*|assembly|parents'? evening"
+    r"|talk|leaflet|webinar|research|article|campaign|sponsored)\b",
+    _I,
+)
+_CASE_STRONG = re.compile(
+    r"\b(?:CP plan|child protection (?:plan|case|conference|referral|concern|register)"
+    r"|on a (?:CP|child protection|child in need) plan|child in need (?:plan|meeting)|CIN plan"
+    r"|section 47|s\.? ?47 (?:enquiry|investigation)|strategy (?:meeting|discussion)|LADO"
+    r"|MASH(?: referral)?|MARAC|(?:made|making|submitted|sent|make) a (?:safeguarding |MASH "
+    r"|social services |children'?s services |CP |child protection )?referral"
+    r"|referr(?:ed|al) (?:him |her |them )?to (?:social services|children'?s services|the MASH"
+    r"|CAMHS|the police|the LADO|early help)"
+    r"|safeguarding (?:concern|disclosure|referral|incident|issue)s?"
+    r" (?:about|for|regarding|re|with)"
+    r"|looked[- ]after child(?:ren)?|LAC review|PEP meeting|(?:in|into) foster care"
+    r"|(?:taken|put|placed) into care|care order|disclosed (?:that|abuse|to me|to us)"
+    r"|made a disclosure|under investigation by (?:social services|the police))\b",
+    _I,
+)
+_CASE_WEAK = re.compile(
+    r"\b(?:social services|social workers?|children'?s services"
+    r"|foster(?:ed|ing)? (?:by|with|carers?)"
+    r"|in care|early help|police (?:were|are|have been|got) involved|domestic (?:abuse|violence)"
+    r"|neglect(?:ed)?|abuse at home|bruis(?:es|ed|ing)|referral|safeguarding concern)\b",
+    _I,
+)
+_BUSINESS = re.compile(
+    r"\b(?:budget (?:deficit|cuts?|shortfall|crisis)|(?:staff |compulsory )?redundanc(?:y|ies)"
+    r"|restructur(?:e|ing) (?:of )?(?:the )?(?:staff|school|team|department)"
+    r"|disciplinary (?:hearing|meeting|action|investigation|procedure)|grievance|tribunal"
+    r"|suspended (?:pending|on full pay)|gross misconduct|capability (?:procedure|process)"
+    r"|settlement agreement|(?:ofsted|inspection) (?:report|grade|result|outcome|judgement)s?"
+    r" (?:isn'?t|is not|hasn'?t been|has not been|not yet|before (?:it'?s|it is)) (?:published|out)"
+    r"|before (?:it'?s|they'?re|it is) (?:published|announced|made public)"
+    r"|unpublished|embargo(?:ed)?"
+    r"|(?:staff |teachers'? |the head'?s )(?:salary|salaries|pay) (?:is|are)"
+    r"|salary of (?:the|our|mr|mrs|miss|ms)|(?:is|are) (?:going to be |being )?made redundant)\b",
+    _I,
+)
+_ADDRESS = re.compile(
+    r"\b(?:lives (?:at|on|in) (?:number )?\d+\w?|home address|(?:address|lives) (?:is|at):?\s*\d+)"
+    r"|\b\d{1,4}[a-z]? [A-Z][a-z]+(?: [A-Z][a-z]+)? (?:Road|Rd|Street|St|Avenue|Ave|Close|Lane"
+    r"|Drive|Way|Crescent|Gardens|Court|Place|Grove|Terrace|Mews|Walk|Rise|Hill|View)\b",
+)
+
+
+# -- security-sensitive ---------------------------------------------------------------------------
+
+_SECURITY = re.compile(
+    r"\b(?:(?:door|gate|alarm|keypad|key pad|entry|access|lock|padlock|safe|building|front door"
+    r"|back door|side door|side gate|back gate|staff ?room|office|key box|security|garage|shed)"
+    r" (?:code|combination|combo|pin|number)s?(?:\s*(?:is|=|:|-|are|'s)\s*[\w#*-]+)?)"
+    r"|\bkey ?safes?\b|\block ?box(?:es)?\b"
+    r"|\bkeys? (?:is|are) (?:kept|hidden|left) (?:under|in|behind|above|on)\b"
+    r"|\b(?:(?:wi-?fi|network|admin|login|log-?in|system|email|e-mail|account|portal|server"
+    r"|computer|laptop|ipad|tablet|sims|arbor|cpoms|staff)\s+)?(?:password|passcode|passwd|pwd)s?"
+    r"\s*(?:is|are|=|:|-|for [\w. ]{1,20} (?:is|=|:))\s*\S+"
+    r"|\b(?:pin|pin number|pin code)\s*(?:is|=|:)\s*\d{3,}"
+    r"|\busername (?:and|&) password\b|\blogin details\b|\blog-?in (?:is|=|:) \S+"
+    r"|\b(?:I'?m|I am|I'?ll be|I will be|she'?s|he'?s|she is|he is|she'?ll be|he'?ll be"
+    r"|they'?re|they are|(?:the )?caretaker (?:is|will be)|(?:mr|mrs|miss|ms) \w+ (?:is|will be))"
+    r"\s+(?:all )?(?:alone|on (?:my|her|his|their) own|by (?:my|her|him|them)sel(?:f|ves)"
+    r"|the only one|the last one|the first one)\s+(?:in|at|on|into)\s+(?:the )?(?:school|building"
+    r"|site|office|premises|classroom)"
+    r"|\b(?:school|building|site|premises|office) (?:is|will be|was) (?:left )?(?:empty|unmanned"
+    r"|unlocked|left open|open and empty|unattended)"
+    r"|\bnobody (?:is |will be |'?ll be )?(?:in|on|at) (?:the )?(?:school|site|building|premises)"
+    r"|\b(?:the )?(?:alarm|cctv|cameras?|security cameras?|locks?|gate|fence|door entry|intercom"
+    r"|security system)s?\s+(?:is|are|has been|have been|isn'?t|aren'?t|was|were)\s+(?:still )?"
+    r"(?:broken|not working|down|off|faulty|disabled|switched off|out of action|left open"
+    r"|unlocked|working)"
+    r"|\b(?:locks?|opens?|unlocks?) (?:up )?(?:the school |the building |the site |the gates? )?"
+    r"(?:at|from|around) \d"
+    r"|\b(?:back|side|rear|front|staff) (?:gate|door|entrance) (?:is|gets|will be|was) (?:always )?"
+    r"(?:left )?(?:open|unlocked|propped open)"
+    r"|\b(?:left|leave|leaving) the (?:door|gate|window|fire exit)s? (?:open|unlocked)"
+    r"|\b(?:duty|staff|gate|playground|site|lunch|break|cover|caretaker'?s|lock-?up) rota\b"
+    r"|\bon (?:gate|door|playground|yard|bus|car park|morning|afternoon) duty\b[^.!?\n]{0,40}?"
+    r"\b\d{1,2}(?:[:.]\d{2}|\s?(?:am|pm))",
+    _I,
+)
+
+
+# -- offensive ------------------------------------------------------------------------------------
+
+_LEET = str.maketrans(
+    {
+        "@": "a",
+        "4": "a",
+        "3": "e",
+        "1": "i",
+        "!": "i",
+        "|": "i",
+        "0": "o",
+        "$": "s",
+        "5": "s",
+        "7": "t",
+        "9": "g",
+    }
+)
+# A word as written, with look-alike characters: "sh1t", "b!tch", "a$$hole".
+_WORDLIKE = re.compile(r"[A-Za-z@$!|0-9]*[A-Za-z][A-Za-z@$!|0-9]*")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def _collapse(word: str) -> str:
+    return _REPEATS.sub(r"\1", word)
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """One category of the lexicon's offensive terms, ready for a lookup a word."""
+
+    category: str
+    confidence: float
+    exact: frozenset[str]
+    collapsed: frozenset[str]  # "fuuuck" -> "fuck"; only forms that are no ordinary word
+    prefixes: frozenset[str]  # "fuck*"
+    prefix_lengths: tuple[int, ...]
+    phrases: re.Pattern[str] | None
+
+
+@cache
+def _offensive_words() -> tuple[_Words, ...]:
+    from smpolicy.content.lexicon import dictionary
+
+    lower_words = dictionary()[0]
+    confidence = {"obscene": 0.9, "abusive": 0.8, "discriminatory": 0.95}
+    out = []
+    for category, terms in lexicon()["offensive"].items():
+        exact, prefixes, phrases = set(), set(), []
+        for term in terms:
+            term = term.lower()
+            wild = term.endswith("*")
+            term = term.rstrip("*")
+            if " " in term or "-" in term:
+                body = r"[\s\-]+".join(re.escape(w) for w in re.split(r"[\s\-]+", term))
+                phrases.append(body + (r"[a-z]*" if wild else ""))
+            elif wild:
+                prefixes.add(term)
+            else:
+                exact.add(term)
+        collapsed = {_collapse(w) for w in exact} - exact - lower_words
+        phrase_re = (
+            re.compile(r"(?<![a-z])(?:" + "|".join(phrases) + r")(?![a-z])", _I)
+            if phrases
+            else None
+        )
+        out.append(
+            _Words(
+                category,
+                confidence[category],
+                frozenset(exact),
+                frozenset(collapsed),
+                frozenset(prefixes),
+                tuple(sorted({len(x) for x in prefixes})),
+                phrase_re,
+            )
+        )
+    return tuple(out)
+
+
+_WORD_VERDICTS: dict[str, tuple[str, float] | None] = {}
+
+
+def _word_verdict(word: str) -> tuple[str, float] | None:
+    """The category of one written word, if the lexicon lists it; remembered, words recur."""
+    hit = _WORD_VERDICTS.get(word, False)
+    if hit is not False:
+        return hit  # type: ignore[return-value]
+    plain = word.translate(_LEET) if not word.isalpha() else word
+    squeezed = _collapse(plain)
+    found = None
+    for words in _offensive_words():
+        if plain in words.exact or squeezed in words.collapsed:
+            found = (words.category, words.confidence)
+            break
+        for n in words.prefix_lengths:
+            if plain[:n] in words.prefixes or squeezed[:n] in words.prefixes:
+                found = (words.category, words.confidence)
+                break
+        if found:
+            break
+    if len(_WORD_VERDICTS) > 200_000:
+        _WORD_VERDICTS.clear()
+    _WORD_VERDICTS[word] = found
+    return found
+
+
+def _offensive_terms(text: str) -> Iterable[tuple[str, int, int, float]]:
+    for m in _WORDLIKE.finditer(text):
+        hit = _word_verdict(m.group().lower())
+        if hit is not None:
+            yield hit[0], m.start(), m.end(), hit[1]
+    for words in _offensive_words():
+        if words.phrases is not None:
+            for m in words.phrases.finditer(text):
+                yield words.category, m.start(), m.end(), words.confidence
+
+
+_MASKED = re.compile(
+    r"(?<![\w*])(?:f[u*#@]?[*#@]{1,3}[c*#]?k(?:ing|in|er|ers|ed)?|f[*#@]{2,}k?(?:ing|in)?"
+    r"|f[*#@]ck(?:ing|in|er|ed)?|fu[*#@]{1,2}(?:ing|in|er|ed)|sh[*#@!1]t(?:ty|e|s)?"
+    r"|s[*#@]{2}t|c[*#@]{2}t|c[*#@]nt|b[*#@]{1,3}ch|b[*#@]tch|tw[*#@]t|w[*#@]nk(?:er|ers|ing)?"
+    r"|a[*#@$]{2}hole|a[*#@$]se(?:hole)?|f\s+u\s+c\s+k|s\s+h\s+i\s+t)(?![\w*])",
+    _I,
+)
+_INSULT = re.compile(
+    r"\b(?:you|ya|u|such an?|what an?|absolute|total|complete|utter|fat|stupid|ugly|silly|old"
+    r"|thick|dirty|lazy|useless)\s+(?:\w+\s+)?(?:dick|knob|prick|cow|pig|tart|slag|div|twit|plank"
+    r"|weirdo|freak|psycho|nutter|nutcase|git|bitch|witch|snake|clown|joke of a \w+)s?\b"
+    r"|\b(?:you|ur|you'?re|your|you are|u r)\s+(?:so |such an? |an? |really |fucking )?"
+    r"(?:stupid|thick|dumb|pathetic|useless|worthless|ugly|fat|disgusting|vile|a disgrace"
+    r"|a joke|scum|trash|rubbish at your job)\b",
+    _I,
+)
+_GAY_INSULT = re.compile(
+    r"\b(?:so|that'?s|thats|that is|is so|ur|you'?re|you are|how|sounds|looks)\s+(?:so\s+"
+    r"|really\s+|totally\s+)?gay\b",
+    _I,
+)
+_GROUPS = (
+    r"muslims|moslems|jews|jewish people|blacks|black people|asians|pakis|immigrants|migrants"
+    r"|foreigners|asylum seekers|refugees|poles|polish people|romanians|eastern europeans"
+    r"|gypsies|travellers|gays|gay people|lesbians|trans people|transgender people|women|girls"
+    r"|disabled people|the disabled|chinese|indians|africans|arabs|catholics|christians|hindus"
+    r"|sikhs|lgbt people|queers"
+)
+_DISCRIMINATION = re.compile(
+    r"\b(?:go|send (?:them|him|her)|sent) back (?:to|where) (?:your|ur|their|his|her)"
+    r" (?:own )?(?:country|countries|came from|come from)"
+    r"|\b(?:all|these|those|bloody|typical|f\w*ing|most|the|some|too many|so many)\s+(?:"
+    + _GROUPS
+    + r")\s+(?:are (?:all )?(?:scum|vermin|animals|terrorists|criminals|thieves|dirty|disgusting"
+    r"|lazy|stupid|a disease|a plague|parasites|the problem|a problem|ruining|taking over)"
+    r"|should (?:all )?(?:be (?:banned|deported|sent back|kicked out|shot|locked up|gassed)"
+    r"|go (?:back|home)|not be allowed)|shouldn'?t be allowed|need to (?:go|leave|be deported)"
+    r"|don'?t belong|do not belong|(?:are )?taking over|ruin(?:ing|ed)? (?:this|our|the)"
+    r" (?:country|school|area|town)|steal(?:ing)? our (?:jobs|houses|benefits)|go (?:back|home)"
+    r"|can'?t (?:play|do|be) (?:football|maths|science|sport|proper))"
+    r"|\bno (?:blacks|gays|foreigners|muslims|immigrants|pakis|travellers|gypsies) allowed\b"
+    r"|\b(?:women|girls) (?:belong in the kitchen|should stay at home|can'?t (?:drive|lead))",
+    _I,
+)
+_THREAT = re.compile(
+    r"\b(?:i(?:'?ll| will| am going to|'?m going to|'?m gonna| am gonna| wanna| want to| could)"
+    r"|we(?:'?ll| will| are going to|'?re going to|'?re gonna| are gonna)|someone should"
+    r"|somebody should|gonna|going to)\s+(?:\w+\s+){0,2}?(?:kill|murder|stab|shoot|hurt|batter"
+    r"|smash|beat|punch|slap|knock|burn|strangle|throttle|end|bash|deck|glass|get|find)"
+    r"\s+(?:you|ya|u|him|her|them|that (?:teacher|woman|man|kid|child|boy|girl|cow|bitch)"
+    r"|the (?:head|teacher|caretaker|school|lot of you)|(?:mr|mrs|miss|ms) \w+|your (?:face|head)"
+    r"|(?:his|her|their) (?:face|head)|the place down|it down)\b"
+    r"|\bwatch (?:your|ur) back\b|\byou(?:'?ll| will) (?:regret|pay for) (?:this|it)\b"
+    r"|\bi know where (?:you|he|she|they|u) (?:live|lives)\b"
+    r"|\b(?:you|he|she|they)(?:'?re| are| is|'?s) (?:so )?dead\b"
+    r"|\bdeserves? to (?:die|be shot|be hurt|be beaten|suffer)\b"
+    r"|\bshould be (?:shot|hanged|hung|strung up|killed|lynched)\b"
+    r"|\bburn (?:the school|it|the place) down\b|\bwait till i (?:get|see)\b",
+    _I,
+)
+_NOT_THREAT = re.compile(
+    r"\b(?:kill|murder) (?:for|it|time|two birds)\b|\bget (?:you|them) "
+    r"(?:a|some|one|the|your|home|there|ready|started)\b",
+    _I,
+)
+
+
+# -- defamatory risk, illegal conduct, criticism --------------------------------------------------
+
+_ALLEGATION = re.compile(
+    r"\b(?:stole|steals|stealing|has been stealing|nicked|pocketed|pinched (?:money|cash|the)"
+    r"|embezzl\w+|fiddl(?:ed|ing|es) (?:the )?(?:books|accounts|money|expenses|figures)"
+    r"|(?:committed |is committing )?fraud|on the take|helped (?:him|her)self to"
+    r"|(?:is|was|'s) (?:a |an |such a |such an |a known |a total |a complete )?(?:liar|thief"
+    r"|crook|fraud|abuser|child abuser|paedo(?:phile)?|pedo(?:phile)?|nonce|predator|groomer"
+    r"|bully|racist|drunk|alcoholic|druggie|junkie|criminal|cheat|perv(?:ert)?|sex offender)s?"
+    r"|lied (?:about|to)|lies to (?:parents|us|everyone|the)|is lying"
+    r"|(?:was|were|is|turned up|came in|got) (?:completely |totally |absolutely )?(?:drunk|pissed"
+    r"|hammered|wasted|high|stoned|off (?:his|her) face) (?:at|in|on|during|again|at work)"
+    r"|drunk (?:at work|in class|on duty|at school|on the trip)|drinks? (?:at|in) (?:school|work"
+    r"|class)|hungover (?:in|at) (?:class|school|work)"
+    r"|(?:hit|hits|smacked|slapped|kicked|grabbed|shoved|pushed|shook) (?:a|the|my|our|his|her"
+    r"|their|one of the|some of the)? ?(?:child|children|kid|kids|pupil|pupils|boy|girl|son"
+    r"|daughter|little ones)"
+    r"|abus(?:ed|es|ing) (?:children|kids|pupils|a child|my|our|the)|assaulted|sexually"
+    r"|groom(?:ed|ing) (?:children|kids|pupils|a|my|her|him)|touch(?:ed|es|ing) (?:the )?(?:kids"
+    r"|children|pupils|girls|boys|my|a) (?:\w+ )?inappropriately|inappropriate(?:ly)? with"
+    r" (?:children|kids|pupils)"
+    r"|covered (?:it |this |everything )?up|cover(?:ing)?[- ]up|covering (?:it |this )?up"
+    r"|(?:takes|took|is on|does) (?:drugs|coke|cocaine|lines)|falsifi(?:ed|es|ying)"
+    r"|fiddled|cheated|is corrupt|bribe[sd]?|took bribes"
+    r"|(?:should|needs to|ought to|deserves to|must) be (?:sacked|fired|struck off|arrested"
+    r"|locked up|in prison|jailed|prosecuted|investigated|removed)"
+    r"|(?:got|been|was|were|is being) (?:sacked|fired|suspended|arrested|investigated) for"
+    r"|(?:is|are|was|were) (?:being |now )?(?:investigated|under investigation) for"
+    r"|was arrested|has a criminal record|has (?:a )?previous convictions?)\b",
+    _I,
+)
+_ILLEGAL = re.compile(
+    r"\b(?:cocaine|coke (?:line|lines|habit|dealer)|lines of coke|(?:did|doing|do|snort\w*) (?:a )?"
+    r"(?:lines?|coke|charlie|ket)|cannabis|marijuana|(?:smok\w+|sell\w*|buy\w*|deal\w*|bag of"
+    r"|spliff of|joint of) (?:some )?(?:weed|skunk|pot|dope|grass)|weed (?:dealer|smoking)"
+    r"|mdma|ecstasy|pills at|ketamine|heroin|crack cocaine|smoking crack|meth(?:amphetamine)?"
+    r"|spliffs?|getting high|got high|stoned|drug dealers?|deal(?:s|ing|t)? drugs|(?:selling|sell"
+    r"|sold|buying|bought|supplying|taking|took|take|on) (?:illegal )?drugs"
+    r"|stabb(?:ed|ing)|glassed|(?:beat|beating|beaten) (?:him|her|them|someone|a kid|a boy|a girl)"
+    r"(?: up)?|beaten up|punched (?:him|her|them|someone|a|the|my)|knifed|knife (?:fight|attack)"
+    r"|machete|shoplift\w*|stole|stolen|robbed|robbery|burgl\w+|nicked (?:it|them|a|some|the)"
+    r"|drink[- ]driv\w*|drunk[- ]driv\w*|drove (?:home )?drunk|driving (?:home )?drunk"
+    r"|over the limit|underage drinking|vandalis\w+|smashed (?:the |a |some )?windows?"
+    r"|set fire to|arson|hack(?:ed|ing) into|fake (?:sick|doctor'?s) note|fiddl(?:ed|ing)"
+    r" (?:the |my )?expenses|benefit fraud|tax fraud|fare dodg\w+|speeding (?:in|past) (?:the )?"
+    r"school|fight(?:ing)? (?:outside|at|in) (?:the )?(?:school|gates|playground|pub))\b",
+    _I,
+)
+_CRITICISM = re.compile(
+    r"\b(?:SCHOOLREF)\s+(?:is|are|was|were|has been|have been|'s|'re)\s+(?:so |really |absolutely "
+    r"|completely |totally |utterly |such an? |an? |an absolute |the |just |a total |a complete )*"
+    r"(?:useless|incompetent|hopeless|clueless|a shambles|shambolic|a joke|a disgrace|disgraceful"
+    r"|appalling|awful|terrible|rubbish|pathetic|ridiculous|shocking|outrageous|unacceptable"
+    r"|disgusting|failing|a failure|a mess|shameful|spineless|out of touch|not fit for purpose"
+    r"|worse than useless|a nightmare|a waste of space|beyond a joke|lazy|unprofessional"
+    r"|biased|rude|uncaring|useless at|not good enough|the worst|getting worse)"
+    r"|\b(?:worst|useless|incompetent|pathetic|terrible|awful|rubbish|appalling|shambolic|hopeless"
+    r"|disgraceful|ridiculous|shocking|absurd|stupid|unfair|joke of a|excuse for a|clueless"
+    r"|spineless|lazy|unprofessional)\s+(?:\w+\s+)?(?:school|head|headteacher|head teacher"
+    r"|teachers?|staff|leadership|governors|communication|decision|policy|management|office"
+    r"|SLT|rules?|uniform policy|homework policy|behaviour policy)\b"
+    r"|\b(?:disappointed|fuming|furious|angry|appalled|disgusted|sick and tired|fed up|let down)"
+    r" (?:with|at|by|of) (?:the |this |our |my )?(?:school|head|headteacher|head teacher"
+    r"|teachers?|staff|leadership|governors|office|SLT|SCHOOLNAME)"
+    r"|\b(?:the |this |our |my )?(?:school|head|headteacher|teachers?|staff|leadership|governors"
+    r"|office|SLT|SCHOOLNAME)\s+(?:(?:doesn'?t|does not|don'?t|do not|never|can'?t|cannot|won'?t"
+    r"|refuses? to|couldn'?t)\s+(?:even\s+)?(?:care|listen|bother|communicate|respond|reply"
+    r"|answer|be bothered|get (?:it|anything) right|organi[sz]e|manage|keep (?:children|kids)"
+    r" safe|deal with (?:bullying|it)|do (?:their|its|his|her) job)"
+    r"|never (?:repl(?:y|ies)|responds?|answers?|listens?|cares?|communicates?|bothers?))"
+    r"|\b(?:what a|absolute|complete|total|utter) (?:joke|shambles|farce|disgrace|mess)\b"
+    r"|\b(?:ridiculous|stupid|pointless|unfair|absurd|crazy|bonkers|mad) (?:decision|rule|policy"
+    r"|idea)\b|\b(?:thanks for nothing|sort it out|get a grip|should be ashamed|shame on)\b"
+    r"|\b(?:another|yet another) (?:inset day|pointless|ridiculous|useless)\b",
+    _I,
+)
+_DECISIONS = re.compile(r"\b(?:decision|decided|policy|rule|rules|ban|banned|cancel\w*)\b", _I)
+_NEGATED = re.compile(r"\b(?:not|never|n't|no|hardly)\s+(?:\w+\s+)?$", _I)
+
+
+# Words one of which a text must hold for a pattern to be worth running: a substring test per word
+# is far cheaper than the pattern, and most posts hold none of them.
+_NEEDLES: dict[str, tuple[str, ...]] = {
+    "confidential": (
+        "confiden",
+        "not for",
+        "not to be",
+        "between you",
+        "between our",
+        "off the record",
+        "keep this",
+        "keep it",
+        "tell anyone",
+    ),
+    "dob": ("dob", "d.o.b", "birth", "born on"),
+    "health": (
+        "education",
+        "special",
+        "statement",
+        "one-to-one",
+        "one to one",
+        "1:1",
+        "autis",
+        "dyslex",
+        "dyspra",
+        "dyscalc",
+        "developmental",
+        "learning disab",
+        "speech and",
+        "mental health",
+        "anxiety",
+        "depress",
+        "self",
+        "eating dis",
+        "anorex",
+        "bulim",
+        "diabet",
+        "epilep",
+        "seizure",
+        "asthma",
+        "epi",
+        "anaphyla",
+        "allerg",
+        "medicat",
+        "diagnos",
+        "ritalin",
+        "cancer",
+        "chemo",
+        "leuk",
+        "pregnan",
+        "miscarr",
+        "terminal",
+        "hospital",
+        "wheelchair",
+        "hearing",
+        "visually",
+        "cerebral",
+        "down",
+        "tourette",
+        "free school",
+        "pupil premium",
+        "young carer",
+        "sen ",
+        "behaviour plan",
+        "exclu",
+        "on report",
+        "reduced time",
+        "managed move",
+    ),
+    "acronyms": (
+        "EHC",
+        "SEN",
+        "IEP",
+        "ASD",
+        "ADHD",
+        "SALT",
+        "CAMHS",
+        "OCD",
+        "PTSD",
+        "FSM",
+        "HIV",
+        "ASC",
+    ),
+    "case": (
+        "cp ",
+        "child protection",
+        "child in need",
+        "cin ",
+        "47",
+        "strategy",
+        "lado",
+        "mash",
+        "marac",
+        "referr",
+        "safeguarding",
+        "looked",
+        "lac ",
+        "pep ",
+        "foster",
+        "into care",
+        "care order",
+        "disclos",
+        "investigation by",
+    ),
+    "case_weak": (
+        "social",
+        "children's serv",
+        "childrens serv",
+        "foster",
+        "in care",
+        "early help",
+        "police",
+        "domestic",
+        "neglect",
+        "abuse at home",
+        "bruis",
+        "referral",
+        "safeguarding",
+    ),
+    "business": (
+        "budget",
+        "redundan",
+        "restructur",
+        "disciplinary",
+        "grievance",
+        "tribunal",
+        "suspended",
+        "misconduct",
+        "capability",
+        "settlement",
+        "ofsted",
+        "inspection",
+        "before it",
+        "before they",
+        "unpublished",
+        "embargo",
+        "salar",
+        " pay ",
+    ),
+    "security": (
+        "code",
+        "combination",
+        "combo",
+        "pin",
+        "key",
+        "lock",
+        "password",
+        "passcode",
+        "passwd",
+        "pwd",
+        "username",
+        "login",
+        "log-in",
+        "alone",
+        "own in",
+        "by my",
+        "by her",
+        "by him",
+        "by them",
+        "only one",
+        "last one",
+        "first one",
+        "empty",
+        "unmanned",
+        "unlocked",
+        "open",
+        "unattended",
+        "nobody",
+        "alarm",
+        "cctv",
+        "camera",
+        "gate",
+        "fence",
+        "intercom",
+        "security",
+        "rota",
+        "duty",
+    ),
+    "threat": (
+        "kill",
+        "murder",
+        "stab",
+        "shoot",
+        "hurt",
+        "batter",
+        "smash",
+        "beat",
+        "punch",
+        "slap",
+        "knock",
+        "burn",
+        "strangle",
+        "throttle",
+        "end ",
+        "bash",
+        "deck",
+        "glass",
+        "get ",
+        "find",
+        "watch",
+        "regret",
+        "pay for",
+        "where",
+        "dead",
+        "deserve",
+        "should be",
+        "wait till",
+    ),
+    "groups": (
+        "muslim",
+        "moslem",
+        "jew",
+        "black",
+        "asian",
+        "paki",
+        "immigra",
+        "migrant",
+        "foreign",
+        "asylum",
+        "refugee",
+        "pole",
+        "polish",
+        "romanian",
+        "european",
+        "gyps",
+        "traveller",
+        "gay",
+        "lesbian",
+        "trans",
+        "women",
+        "girls",
+        "disabled",
+        "chinese",
+        "indian",
+        "african",
+        "arab",
+        "catholic",
+        "christian",
+        "hindu",
+        "sikh",
+        "lgbt",
+        "queer",
+        "back to",
+        "back where",
+    ),
+    "masked": ("*", "#", "@", "f u c", "s h i"),
+    "allegation": (
+        "stol",
+        "steal",
+        "nick",
+        "pocket",
+        "pinch",
+        "embezzl",
+        "fiddl",
+        "fraud",
+        "on the take",
+        "helped",
+        "liar",
+        "thief",
+        "crook",
+        "abuser",
+        "paedo",
+        "pedo",
+        "nonce",
+        "predator",
+        "groom",
+        "bully",
+        "racist",
+        "drunk",
+        "alcoholic",
+        "druggie",
+        "junkie",
+        "criminal",
+        "cheat",
+        "perv",
+        "offender",
+        "lied",
+        "lies",
+        "lying",
+        "pissed",
+        "hammered",
+        "wasted",
+        "high",
+        "stoned",
+        "off his",
+        "off her",
+        "drinks",
+        "hungover",
+        "hit",
+        "smack",
+        "slap",
+        "kick",
+        "grab",
+        "shove",
+        "push",
+        "shook",
+        "abus",
+        "assault",
+        "touch",
+        "inappropriate",
+        "cover",
+        "drugs",
+        "coke",
+        "cocaine",
+        "lines",
+        "falsif",
+        "corrupt",
+        "bribe",
+        "sacked",
+        "fired",
+        "struck off",
+        "arrested",
+        "locked up",
+        "prison",
+        "jail",
+        "prosecut",
+        "investigat",
+        "removed",
+        "suspended",
+        "record",
+        "conviction",
+    ),
+    "illegal": (
+        "cocaine",
+        "coke",
+        "lines",
+        "charlie",
+        "ket",
+        "cannabis",
+        "marijuana",
+        "weed",
+        "skunk",
+        "pot",
+        "dope",
+        "grass",
+        "mdma",
+        "ecstasy",
+        "pills",
+        "heroin",
+        "crack",
+        "meth",
+        "spliff",
+        "high",
+        "stoned",
+        "drug",
+        "stabb",
+        "glassed",
+        "beat",
+        "punched",
+        "knife",
+        "knifed",
+        "machete",
+        "shoplift",
+        "stole",
+        "robbe",
+        "burgl",
+        "nicked",
+        "drink",
+        "drunk",
+        "drove",
+        "driving",
+        "over the limit",
+        "underage",
+        "vandal",
+        "smashed",
+        "set fire",
+        "arson",
+        "hack",
+        "fake",
+        "fiddl",
+        "fraud",
+        "fare dodg",
+        "speeding",
+        "fight",
+    ),
+    "criticism": (
+        "useless",
+        "incompetent",
+        "hopeless",
+        "clueless",
+        "shambl",
+        "joke",
+        "disgrace",
+        "appalling",
+        "awful",
+        "terrible",
+        "rubbish",
+        "pathetic",
+        "ridiculous",
+        "shocking",
+        "outrageous",
+        "unacceptable",
+        "disgusting",
+        "fail",
+        "mess",
+        "shame",
+        "spineless",
+        "out of touch",
+        "not fit",
+        "nightmare",
+        "waste",
+        "lazy",
+        "unprofessional",
+        "biased",
+        "rude",
+        "uncaring",
+        "not good enough",
+        "worst",
+        "worse",
+        "disappointed",
+        "fuming",
+        "furious",
+        "angry",
+        "appalled",
+        "disgusted",
+        "sick and tired",
+        "fed up",
+        "let down",
+        "n't",
+        "not",
+        "never",
+        "cannot",
+        "refuse",
+        "farce",
+        "stupid",
+        "pointless",
+        "unfair",
+        "absurd",
+        "crazy",
+        "bonkers",
+        "mad ",
+        "thanks for nothing",
+        "sort it out",
+        "get a grip",
+        "another",
+        "excuse",
+    ),
+}
+_DIGIT = re.compile(r"\d")
+_NEEDLE_RES = {
+    key: re.compile("|".join(re.escape(n) for n in needles)) for key, needles in _NEEDLES.items()
+}
+
+
+def _has(lowered: str, key: str) -> bool:
+    return _NEEDLE_RES[key].search(lowered) is not None
+
+
+# -- the check ------------------------------------------------------------------------------------
+
+
+class Text:
+    """One text being checked: tokens, sentences and the names found, shared by the checks."""
+
+    def __init__(self, text: str, school: SchoolContext) -> None:
+        self.text = text
+        self.lower = text.lower()
+        self.school = school
+        self.tokens = tokenize(text)
+        self.mentions: list[Mention] = school.names.find(text, self.tokens)
+        self.sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+        self.school_spans = list(_school_names(school).finditer(text)) if school.name else []
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        for start, end in self.sentences:
+            if start <= pos < end:
+                return start, end
+        return 0, len(self.text)
+
+    def names_in(self, start: int, end: int) -> bool:
+        return any(start <= m.start < end for m in self.mentions) or any(
+            start <= m.start() < end for m in self.school_spans
+        )
+
+    def target_in(self, start: int, end: int) -> bool:
+        """Someone identifiable: a named person, the school, or a school role."""
+        chunk = self.text[start:end]
+        return (
+            self.names_in(start, end)
+            or bool(_ROLE_REF.search(chunk))
+            or bool(_SCHOOL_REF.search(chunk))
+        )
+
+    def person_in(self, start: int, end: int) -> bool:
+        chunk = self.text[start:end]
+        return (
+            any(start <= m.start < end for m in self.mentions)
+            or bool(_THIRD_PERSON.search(chunk))
+            or bool(_CHILD_WORDS.search(chunk))
+            or bool(re.search(r"\b(?:mr|mrs|miss|ms|dr)\.? [A-Z]", chunk, _I))
+        )
+
+
+@cache
+def _school_names_pattern(names: tuple[str, ...], worded: tuple[str, ...]) -> re.Pattern[str]:
+    def alt(items: Iterable[str]) -> str:
+        return "|".join(
+            r"\s+".join(re.escape(w) for w in n.split())
+            for n in sorted(items, key=len, reverse=True)
+        )
+
+    parts = []
+    if names:
+        parts.append(r"(?i:" + alt(names) + r")")
+    if worded:
+        # A short name that is also a word ("Straits") needs its capital, and is not the word
+        # in a place name ("the Straits of Gibraltar").
+        parts.append("(?:" + alt(worded) + r")(?!\s+of\b)")
+    return re.compile(r"(?<![\w@.])(?:" + "|".join(parts) + r")(?![\w@])")
+
+
+def _school_names(school: SchoolContext) -> re.Pattern[str]:
+    from smpolicy.content.lexicon import dictionary, fold
+
+    lower_words = dictionary()[0]
+    plain, worded = [school.name], []
+    for short in school.short_names:
+        if len(short.split()) == 1 and (fold(short) in lower_words or len(short) <= 3):
+            worded.append(short)
+        else:
+            plain.append(short)
+    return _school_names_pattern(tuple(plain), tuple(worded))
+
+
+def check_text(text: str, school: SchoolContext) -> list[TextFinding]:
+    """Everything the text checks find in `text`, in order of position."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(
+            f"text: {len(text):,} characters is more than the {MAX_TEXT_CHARS:,} a post may have"
+        )
+    t = Text(text, school)
+    out: list[TextFinding] = []
+    index = school.names
+    for m in t.mentions:
+        kinds = {index.people[p].kind for p in m.people}
+        kind = next(k for k in ("pupil_name", "staff_name", "parent_name") if k in kinds)
+        about = ("pupils",) if kind == "pupil_name" else ("staff",) if kind == "staff_name" else ()
+        out.append(TextFinding(kind, m.start, m.end, m.confidence, people=m.people, about=about))
+    for c in find_emails(text, tuple(school.email_domains)):
+        out.append(TextFinding(c.kind, c.start, c.end, c.confidence))
+    for c in find_phones(text, school.own_numbers):
+        out.append(TextFinding(c.kind, c.start, c.end, c.confidence))
+    for m in t.school_spans:
+        out.append(TextFinding("school_name", m.start(), m.end(), 0.95))
+    out.extend(_confidential(t))
+    out.extend(_security(t))
+    out.extend(_offensive(t))
+    out.extend(_defamatory(t))
+    out.extend(_illegal(t))
+    out.extend(_criticism(t))
+    out.sort(key=lambda f: (f.start, f.end, f.kind))
+    return out
+
+
+def _confidential(t: Text) -> Iterable[TextFinding]:
+    text, lower = t.text, t.lower
+    if _has(lower, "confidential"):
+        for m in _CONFIDENTIAL.finditer(text):
+            yield TextFinding("confidential", m.start(), m.end(), 0.85)
+    dob_spans = []
+    if _has(lower, "dob"):
+        for m in _DOB.finditer(text):
+            dob_spans.append((m.start(), m.end()))
+            yield TextFinding("confidential", m.start(), m.end(), 0.9, about=("pupils",))
+    births = t.school.dates_of_birth
+    digits = bool(_DIGIT.search(text))
+    if births and digits:
+        for m in _DATE.finditer(text):
+            if any(s <= m.start() < e for s, e in dob_spans):
+                continue
+            when = _parse_date(m)
+            if when is not None and when in births:
+                yield TextFinding("confidential", m.start(), m.end(), 0.9, about=("pupils",))
+    health = []
+    if _has(text, "acronyms"):
+        health.append(_HEALTH_ACRONYMS)
+    if _has(lower, "health"):
+        health.append(_HEALTH)
+    for pattern in health:
+        for m in pattern.finditer(text):
+            start, end = t.sentence_of(m.start())
+            sentence = text[start:end]
+            named = any(start <= x.start < end for x in t.mentions)
+            if named or (t.person_in(start, end) and not _GENERAL_TOPIC.search(sentence)):
+                yield TextFinding("confidential", m.start(), m.end(), 0.85, about=("pupils",))
+    if _has(lower, "case"):
+        for m in _CASE_STRONG.finditer(text):
+            yield TextFinding("confidential", m.start(), m.end(), 0.9, about=("pupils",))
+    if _has(lower, "case_weak"):
+        for m in _CASE_WEAK.finditer(text):
+            start, end = t.sentence_of(m.start())
+            if t.person_in(start, end) and not _GENERAL_TOPIC.search(text[start:end]):
+                yield TextFinding("confidential", m.start(), m.end(), 0.75, about=("pupils",))
+    if _has(lower, "business"):
+        for m in _BUSINESS.finditer(text):
+            yield TextFinding(
+                "confidential", m.start(), m.end(), 0.8, about=("school_information",)
+            )
+    if digits:
+        for m in _ADDRESS.finditer(text):
+            start, end = t.sentence_of(m.start())
+            if t.person_in(start, end):
+                yield TextFinding("confidential", m.start(), m.end(), 0.8, about=("pupils",))
+
+
+def _parse_date(m: re.Match[str]) -> date | None:
+    g = m.groups()
+    try:
+        if g[0]:
+            day, month, year = int(g[0]), int(g[1]), int(g[2])
+            if year < 100:
+                year += 2000 if year < 50 else 1900
+            return date(year, month, day)
+        if g[3]:
+            month_no = _MONTHS.get(g[4].lower())
+            if month_no is None:
+                return None
+            return date(int(g[5]), month_no, int(g[3]))
+        if g[6]:
+            return date(int(g[6]), int(g[7]), int(g[8]))
+    except ValueError:
+        return None
+    return None
+
+
+def _security(t: Text) -> Iterable[TextFinding]:
+    if not _has(t.lower, "security"):
+        return
+    for m in _SECURITY.finditer(t.text):
+        yield TextFinding(
+            "security_sensitive", m.start(), m.end(), 0.85, about=("school_information",)
+        )
+
+
+def _offensive(t: Text) -> Iterable[TextFinding]:
+    text = t.text
+    spans: list[tuple[int, int]] = []
+
+    def fresh(start: int, end: int) -> bool:
+        if any(s < end and start < e for s, e in spans):
+            return False
+        spans.append((start, end))
+        return True
+
+    lower = t.lower
+    for m in _THREAT.finditer(text) if _has(lower, "threat") else ():
+        if _NOT_THREAT.search(m.group()):
+            continue
+        if fresh(m.start(), m.end()):
+            yield TextFinding("offensive", m.start(), m.end(), 0.85, category="threat")
+    for m in _DISCRIMINATION.finditer(text) if _has(lower, "groups") else ():
+        if fresh(m.start(), m.end()):
+            yield TextFinding("offensive", m.start(), m.end(), 0.85, category="discriminatory")
+    for category, start, end, confidence in _offensive_terms(text):
+        if fresh(start, end):
+            yield TextFinding("offensive", start, end, confidence, category=category)
+    for m in _MASKED.finditer(text) if _has(lower, "masked") else ():
+        if fresh(m.start(), m.end()):
+            yield TextFinding("offensive", m.start(), m.end(), 0.85, category="obscene")
+    for m in _GAY_INSULT.finditer(text) if "gay" in lower else ():
+        if fresh(m.start(), m.end()):
+            yield TextFinding("offensive", m.start(), m.end(), 0.75, category="discriminatory")
+    for m in _INSULT.finditer(text):
+        if fresh(m.start(), m.end()):
+            yield TextFinding("offensive", m.start(), m.end(), 0.75, category="abusive")
+
+
+def _defamatory(t: Text) -> Iterable[TextFinding]:
+    text = t.text
+    if not _has(t.lower, "allegation"):
+        return
+    for m in _ALLEGATION.finditer(text):
+        start, end = t.sentence_of(m.start())
+        if not t.target_in(start, end):
+            continue
+        if _NEGATED.search(text[max(start, m.start() - 12) : m.start()]):
+            continue
+        named = any(start <= x.start < end for x in t.mentions) or any(
+            start <= x.start() < end for x in t.school_spans
+        )
+        yield TextFinding("defamatory_risk", m.start(), m.end(), 0.85 if named else 0.75)
+
+
+def _illegal(t: Text) -> Iterable[TextFinding]:
+    text = t.text
+    if not _has(t.lower, "illegal"):
+        return
+    for m in _ILLEGAL.finditer(text):
+        start, end = t.sentence_of(m.start())
+        sentence = text[start:end]
+        tied = (
+            t.target_in(start, end)
+            or bool(_FIRST_PERSON.search(sentence))
+            or bool(_SCHOOL_CONTEXT.search(sentence))
+            or (bool(_THIRD_PERSON.search(sentence)) and (bool(t.mentions) or bool(t.school_spans)))
+        )
+        if tied:
+            yield TextFinding("illegal_conduct", m.start(), m.end(), 0.8)
+
+
+@cache
+def _criticism_pattern(school_name: str, short: tuple[str, ...]) -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in sorted((school_name, *short), key=len, reverse=True))
+    schoolref = (
+        r"(?:the |this |our |my )?(?:school|head|headteacher|head teacher|teachers?|staff"
+        r"|leadership|governors|office|SLT|senior leadership team|management|" + names + ")"
+    )
+    pattern = _CRITICISM.pattern.replace("SCHOOLREF", schoolref).replace("SCHOOLNAME", names)
+    return re.compile(pattern, _I)
+
+
+def _criticism(t: Text) -> Iterable[TextFinding]:
+    text = t.text
+    if not _has(t.lower, "criticism"):
+        return
+    pattern = _criticism_pattern(t.school.name, tuple(t.school.short_names))
+    for m in pattern.finditer(text):
+        if _NEGATED.search(text[max(0, m.start() - 12) : m.start()]):
+            continue
+        start, end = t.sentence_of(m.start())
+        about = ("school_decisions",) if _DECISIONS.search(text[start:end]) else ()
+        yield TextFinding("school_criticism", m.start(), m.end(), 0.8, about=about)

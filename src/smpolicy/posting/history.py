@@ -1,0 +1,79 @@
+"""Append-only records for posting: the ORM refuses changes, and the database does too.
+
+A post's history is what the headteacher relies on when asked "who approved this, and when?", so
+it must survive whatever reaches the database another way than the ORM (a script, a raw SQL
+session). On PostgreSQL, row triggers refuse UPDATE and DELETE. On SQLite (the demo), a trigger
+refuses UPDATE; DELETE is left to the ORM because Django's test runner empties SQLite tables with
+DELETE between transactional tests, and the demo is not where records must stand in a hearing.
+TRUNCATE is not guarded: it is a database owner's operation, and test runners use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smpolicy.schools.models import SchoolOwnedQuerySet
+
+PREFIX = "smp_posting_guard_"
+GUARDED_TABLES: tuple[str, ...] = ("posting_postevent", "posting_postapproval")
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or delete a record that is kept as it was written."""
+
+
+class AppendOnlyQuerySet(SchoolOwnedQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
+
+
+def _statements(vendor: str, table: str) -> list[str]:
+    message = f"smpolicy: {table.removeprefix('posting_')} records are append-only"
+    if vendor == "sqlite":
+        return [
+            f'CREATE TRIGGER IF NOT EXISTS "{PREFIX}{table}_update" BEFORE UPDATE ON "{table}" '
+            f"FOR EACH ROW BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        ]
+    if vendor == "postgresql":
+        fn = f"{PREFIX}{table}"
+        return [
+            f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation'; "
+            "END $$",
+            f'DROP TRIGGER IF EXISTS {fn} ON "{table}"',
+            f'CREATE TRIGGER {fn} BEFORE UPDATE OR DELETE ON "{table}" FOR EACH ROW '
+            f"EXECUTE FUNCTION {fn}()",
+        ]
+    return []
+
+
+def _removals(vendor: str, table: str) -> list[str]:
+    if vendor == "sqlite":
+        return [f'DROP TRIGGER IF EXISTS "{PREFIX}{table}_update"']
+    if vendor == "postgresql":
+        fn = f"{PREFIX}{table}"
+        return [f'DROP TRIGGER IF EXISTS {fn} ON "{table}"', f"DROP FUNCTION IF EXISTS {fn}()"]
+    return []
+
+
+def install_guards(apps: Any, schema_editor: Any) -> None:
+    """Migration operation: put the triggers in place."""
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        for table in GUARDED_TABLES:
+            for statement in _statements(connection.vendor, table):
+                cursor.execute(statement)
+
+
+def remove_guards(apps: Any, schema_editor: Any) -> None:
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        for table in GUARDED_TABLES:
+            for statement in _removals(connection.vendor, table):
+                cursor.execute(statement)

@@ -1,0 +1,196 @@
+"""A check result in the form the pages draw it: the text cut into highlighted pieces, a box per
+face or logo on each image, and each finding with its clause and what to do instead."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from typing import Any
+
+from smpolicy.asking.views import present as present_decision
+from smpolicy.policy import Engine
+
+KIND_LABELS: dict[str, str] = {
+    "pupil_name": "A pupil's name",
+    "staff_name": "A member of staff's name",
+    "parent_name": "A parent's name",
+    "personal_email": "A personal e-mail address",
+    "personal_phone": "A personal phone number",
+    "school_name": "The school's name",
+    "school_logo": "The school's logo",
+    "confidential": "Confidential information",
+    "security_sensitive": "Something that could compromise the school's security",
+    "offensive": "Offensive language",
+    "defamatory_risk": "An allegation against someone",
+    "illegal_conduct": "A link to illegal conduct",
+    "school_criticism": "Criticism of the school",
+    "face": "A face",
+    "inappropriate_image": "An inappropriate image",
+    "location_metadata": "The place the photo was taken (GPS)",
+    "image_text": "Text in an image",
+}
+ADVICE: dict[str, str] = {
+    "pupil_name": "Leave the pupil's name out (say “a Year 3 pupil” if you must), and never "
+    "name a pupil next to their photo.",
+    "staff_name": "Leave colleagues' names out unless they have agreed and it is a school "
+    "account; on a personal account, do not talk about colleagues at all.",
+    "parent_name": "Leave the parent's name out: school matters with parents go through the "
+    "school's e-mail or phone.",
+    "personal_email": "Use your school e-mail address instead of a personal one.",
+    "personal_phone": "Give the school office's number instead of a personal one.",
+    "school_name": "Use the school's name only with the Headteacher's written permission, or "
+    "post it from the school's official account.",
+    "school_logo": "Use the logo only with the Headteacher's written permission, or post it "
+    "from the school's official account.",
+    "confidential": "Take out confidential details (dates of birth, medical or SEN details, "
+    "case details); share them only through the school's secure systems.",
+    "security_sensitive": "Take out codes, passwords, and who is where and when.",
+    "offensive": "Take out the abusive, threatening or discriminatory words.",
+    "defamatory_risk": "Do not make allegations online: raise a concern with the Headteacher.",
+    "illegal_conduct": "Do not link the school or anyone in it to illegal conduct.",
+    "school_criticism": "Raise concerns with the school directly rather than online.",
+    "face": "Post photos of people from school only on the school's official accounts, with "
+    "photo consent for every pupil shown.",
+    "inappropriate_image": "Do not post this image.",
+    "location_metadata": "Remove the location from the photo before posting it.",
+}
+SEVERITY_LABELS: dict[str, str] = {
+    "block": "Must change",
+    "warn": "Look at this",
+    "info": "For information",
+}
+
+
+def _finding_view(number: int, finding: dict[str, Any], clauses: dict[str, Any]) -> dict[str, Any]:
+    kind = finding.get("kind", "")
+    clause_id = finding.get("clause")
+    clause = clauses.get(clause_id) if clause_id else None
+    severity = finding.get("severity", "info")
+    return {
+        **finding,
+        "number": number,
+        "anchor": f"finding-{number}",
+        "label": KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()),
+        "advice": finding.get("advice") or ADVICE.get(kind, ""),
+        "severity": severity,
+        "severity_label": SEVERITY_LABELS.get(severity, severity),
+        "clause_section": clause.section if clause is not None else "",
+        "clause_text": clause.text if clause is not None else "",
+        "in_text": "start" in finding and "end" in finding,
+        "in_image": "image" in finding,
+    }
+
+
+def segments(text: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The text cut where findings start and end: each piece with the findings covering it, so
+    overlapping findings highlight properly. Offsets are code points, as in the contract."""
+    cuts = {0, len(text)}
+    spans = []
+    for finding in findings:
+        start, end = finding.get("start"), finding.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            continue
+        start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+        if end <= start:
+            continue
+        cuts.update((start, end))
+        spans.append((start, end, finding))
+    points = sorted(cuts)
+    pieces = []
+    for a, b in pairwise(points):
+        covering = [f for s, e, f in spans if s <= a and b <= e]
+        starts_here = [f["number"] for s, _, f in spans if s == a]
+        ends_here = [f["number"] for _, e, f in spans if e == b]
+        worst = "info"
+        for f in covering:
+            if f["severity"] == "block" or (f["severity"] == "warn" and worst == "info"):
+                worst = f["severity"]
+        pieces.append(
+            {
+                "text": text[a:b],
+                "findings": [f["number"] for f in covering],
+                "severity": worst,
+                "starts": starts_here,
+                "ends": ends_here,
+            }
+        )
+    return pieces
+
+
+def boxes(
+    findings: list[dict[str, Any]], images: list[dict[str, Any]]
+) -> list[list[dict[str, Any]]]:
+    """For each image, its boxes in percent of the image's size, so they scale with it."""
+    out: list[list[dict[str, Any]]] = [[] for _ in images]
+    for finding in findings:
+        index, box = finding.get("image"), finding.get("box")
+        if not isinstance(index, int) or not 0 <= index < len(images):
+            continue
+        if not (isinstance(box, list | tuple) and len(box) == 4):
+            continue
+        width, height = images[index].get("width") or 0, images[index].get("height") or 0
+        if not width or not height:
+            continue
+        x, y, w, h = (float(v) for v in box)
+        out[index].append(
+            {
+                "number": finding["number"],
+                "severity": finding["severity"],
+                "label": finding["label"],
+                "left": round(100 * max(0.0, x) / width, 3),
+                "top": round(100 * max(0.0, y) / height, 3),
+                "width": round(100 * min(w, width - x) / width, 3),
+                "height": round(100 * min(h, height - y) / height, 3),
+            }
+        )
+    return out
+
+
+def present_result(
+    result: dict[str, Any], text: str, engine: Engine, previews: list[str] | None = None
+) -> dict[str, Any]:
+    """Everything the result templates show, from the contract's result."""
+    clauses = engine.pack.clauses
+    order = {"block": 0, "warn": 1, "info": 2}
+    raw = sorted(
+        result.get("findings", []),
+        key=lambda f: (order.get(f.get("severity", "info"), 3), f.get("start", 10**9)),
+    )
+    findings = [_finding_view(n, f, clauses) for n, f in enumerate(raw, start=1)]
+    images = result.get("images", [])
+    per_image = boxes(findings, images)
+    shown_images = []
+    for index, facts in enumerate(images):
+        shown_images.append(
+            {
+                **facts,
+                "number": index + 1,
+                "preview": previews[index] if previews and index < len(previews) else None,
+                "boxes": per_image[index],
+                "findings": [f for f in findings if f.get("image") == index],
+            }
+        )
+    decision = result.get("decision") or {
+        "verdict": result.get("verdict", "not_covered"),
+        "clauses": result.get("clauses", []),
+        "obligations": [],
+        "missing": [],
+        "explanation": "",
+    }
+    # Only clauses this school's pack knows are quoted (a result from another pack names others).
+    decision = {
+        **decision,
+        "clauses": [c for c in decision.get("clauses", []) if c in clauses],
+        "missing": decision.get("missing", []),
+        "obligations": decision.get("obligations", []),
+    }
+    return {
+        "verdict": present_decision(decision, clauses, result.get("situation") or {}),
+        "findings": findings,
+        "text_findings": [f for f in findings if f["in_text"]],
+        "segments": segments(text, findings),
+        "images": shown_images,
+        "counts": {
+            severity: sum(1 for f in findings if f["severity"] == severity)
+            for severity in ("block", "warn", "info")
+        },
+    }

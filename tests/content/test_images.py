@@ -1,0 +1,168 @@
+"""Pictures: faces, the logo, nudity (a heuristic), text in the picture, GPS; bad files."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import struct
+import zlib
+
+import pytest
+from PIL import Image
+
+from smpolicy.content import ImageError, check_post, load_image, strip_location
+from smpolicy.content import images as im
+
+from .conftest import CORPUS
+
+IMAGES = CORPUS / "images"
+needs_tesseract = pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="Debian's tesseract-ocr is not installed"
+)
+
+
+def kinds(result, image=0):
+    return {f["kind"] for f in result["findings"] if f.get("image") == image}
+
+
+def check(school, *names, **extra):
+    post = {
+        "text": "",
+        "images": [f"images/{n}" for n in names],
+        "author": {"role": "staff"},
+        "channel": {"account": "personal"},
+        **extra,
+    }
+    return check_post(post, school, base_dir=CORPUS)
+
+
+def test_a_face_is_found_and_boxed(school):
+    result = check(school, "face-two.jpg")
+    faces = [f for f in result["findings"] if f["kind"] == "face"]
+    assert len(faces) == 2
+    assert all(len(f["box"]) == 4 and f["image"] == 0 for f in faces)
+
+
+def test_pictures_without_people_have_no_faces(school):
+    result = check(school, "none-coffee.jpg", "none-chelsea.jpg", "none-brick.jpg")
+    assert not any(f["kind"] == "face" for f in result["findings"])
+
+
+@pytest.mark.parametrize("name", ["logo-1.jpg", "logo-3.jpg", "logo-4.jpg", "logo-6.jpg"])
+def test_the_school_logo_is_found_at_any_size_and_slightly_turned(name, school):
+    result = check(school, name)
+    logo = [f for f in result["findings"] if f["kind"] == "school_logo"]
+    assert len(logo) == 1 and logo[0]["clause"] == "code.school-branding"
+    assert result["situation"]["content"]["school_branding"] is True
+
+
+def test_another_schools_crest_is_not_the_logo(school):
+    assert "school_logo" not in kinds(check(school, "crest-other.jpg"))
+
+
+def test_the_logo_is_found_where_it_was_put(school):
+    logo = next(f for f in check(school, "logo-1.jpg")["findings"] if f["kind"] == "school_logo")
+    x, y, w, _h = logo["box"]
+    assert abs(x - 100) < 25 and abs(y - 100) < 25 and abs(w - 300) < 40
+
+
+def test_skin_toned_fields_are_flagged_for_a_person_to_look_at(school):
+    result = check(school, "skin-field-1.jpg")
+    flagged = [f for f in result["findings"] if f["kind"] == "inappropriate_image"]
+    assert len(flagged) == 1 and flagged[0]["severity"] == "warn"
+    assert "inappropriate_image" not in kinds(check(school, "none-chelsea.jpg"))
+
+
+def test_gps_in_a_picture_is_reported(school):
+    result = check(school, "gps-coffee.jpg")
+    gps = next(f for f in result["findings"] if f["kind"] == "location_metadata")
+    assert gps["severity"] == "warn"
+    assert gps["gps"] == {
+        "lat": pytest.approx(50.8198, abs=1e-3),
+        "lon": pytest.approx(-1.0880, abs=1e-3),
+    }
+    assert result["images"][0]["location"] == gps["gps"]
+
+
+def test_gps_is_removable_and_the_rest_is_kept(tmp_path):
+    clean = strip_location(IMAGES / "gps-coffee.jpg", tmp_path / "clean.jpg")
+    assert load_image(clean).gps is None
+    with Image.open(clean) as copy, Image.open(IMAGES / "gps-coffee.jpg") as original:
+        assert copy.size == original.size
+        assert copy.getexif().get(0x010F) == "PhoneMaker"
+
+
+@needs_tesseract
+def test_text_in_a_picture_goes_through_the_text_checks(school):
+    result = check(school, "text-phone.jpg")
+    phone = next(f for f in result["findings"] if f["kind"] == "personal_phone")
+    assert phone["source"] == "image_text" and "07700" in phone["text"]
+    assert result["images"][0]["ocr"] == "read"
+
+
+@needs_tesseract
+def test_a_picture_without_text_is_not_read(school):
+    assert check(school, "face-astronaut.jpg")["images"][0]["ocr"] == "not needed"
+
+
+def test_without_tesseract_the_rest_still_runs(school, monkeypatch):
+    monkeypatch.setattr(im, "tesseract_path", lambda: None)
+    result = check(school, "text-phone.jpg")
+    assert result["images"][0]["ocr"].startswith("unavailable")
+
+
+# -- bad files -----------------------------------------------------------------------------------
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"this is not a picture at all", "not a picture"),
+        (png_header_only(100_000, 100_000), "pixels"),
+        ((IMAGES / "none-coffee.jpg").read_bytes()[:3000], "damaged or cut short"),
+    ],
+)
+def test_bad_pictures_get_a_clear_error(data, message):
+    with pytest.raises(ImageError, match=message):
+        load_image(data)
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(im, "MAX_IMAGE_BYTES", 1000)
+    with pytest.raises(ImageError, match="bytes"):
+        load_image(IMAGES / "none-coffee.jpg")
+
+
+def test_a_bad_picture_in_a_post_names_the_picture(school, tmp_path):
+    (tmp_path / "bad.jpg").write_bytes(b"not a jpeg")
+    post = {"text": "x", "images": ["bad.jpg"], "author": {"role": "staff"}}
+    with pytest.raises(Exception, match=r"images\[0\]: bad.jpg: not a picture"):
+        check_post(post, school, base_dir=tmp_path)
+
+
+def test_uploaded_bytes_and_files_are_accepted(school):
+    data = (IMAGES / "sports-day-1.jpg").read_bytes()
+    for source in (data, io.BytesIO(data)):
+        result = check_post({"text": "", "images": [source], "author": {"role": "staff"}}, school)
+        assert "face" in kinds(result)
+
+
+def test_transparent_and_palette_pictures_are_read():
+    for mode in ("RGBA", "P", "L", "CMYK"):
+        out = io.BytesIO()
+        Image.new(mode, (40, 30)).save(out, "PNG" if mode != "CMYK" else "JPEG")
+        assert load_image(out.getvalue()).rgb.shape == (30, 40, 3)

@@ -1,0 +1,116 @@
+"""Names on the roster, in the forms people write them, and ordinary words that are not names."""
+
+from __future__ import annotations
+
+import pytest
+
+from smpolicy.content import check_text
+
+
+def names(text, school):
+    return [
+        (f.kind, text[f.start : f.end])
+        for f in check_text(text, school)
+        if f.kind.endswith("_name") and f.kind != "school_name"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("So proud of Oliver Smith today", [("pupil_name", "Oliver Smith")]),
+        ("so proud of oliver smith today", [("pupil_name", "oliver smith")]),
+        ("OLIVER SMITH WON!", [("pupil_name", "OLIVER SMITH")]),
+        ("Oliver Smith's painting", [("pupil_name", "Oliver Smith")]),
+        ("Oliver Smith’s painting", [("pupil_name", "Oliver Smith")]),
+        ("Lovely reading from Oliver S. today", [("pupil_name", "Oliver S.")]),
+        ("Olivr Smith was brilliant", [("pupil_name", "Olivr Smith")]),
+        ("Oliver Smyth was brilliant", [("pupil_name", "Oliver Smyth")]),
+        ("Mohamed Ali scored twice", [("pupil_name", "Mohamed Ali")]),
+        ("Mo Ali built a volcano", [("pupil_name", "Mo Ali")]),
+        ("Zoe Adeyemi read her poem", [("pupil_name", "Zoe Adeyemi")]),
+        ("Liam O'Neill got his pen licence", [("pupil_name", "Liam O'Neill")]),
+        ("Daan Van der Berg brought clogs", [("pupil_name", "Daan Van der Berg")]),
+        ("amira was star of the week", [("pupil_name", "amira")]),
+        ("Met Mrs Khan at training", [("staff_name", "Mrs Khan")]),
+        ("Lovely to see Mr Smith at sports day", [("parent_name", "Mr Smith")]),
+    ],
+)
+def test_roster_names_in_every_form(text, found, school):
+    assert names(text, school) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will be closed on Monday",
+        "Will you be coming to the quiz night?",
+        "Amazing Grace was sung in assembly",
+        "grace hill walk this weekend was muddy",
+        "The Summer Fair raised 900 pounds",
+        "Summer is finally here",
+        "May the force be with you",
+        "The rose garden is looking lovely",
+        "Please pay the trip bill by Friday",
+        "Harry Potter day: come as a wizard",
+        "Jack and the Beanstalk was our story",
+        "Mark your calendars for the carol service",
+        "The cricket was brilliant, Imran at his best",
+    ],
+)
+def test_ordinary_words_that_are_also_names_are_not_names(text, school):
+    assert names(text, school) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Thanks to Grace for helping tidy up", "Grace"),
+        ("Grace in Year 3 won the spelling bee", "Grace"),
+        ("Grace's mum came to help", "Grace"),
+        ("Congratulations to Summer for her badge", "Summer"),
+        ("Thanks Will! Great effort", "Will"),
+        ("Then Harry scored from halfway", "Harry"),
+    ],
+)
+def test_context_makes_an_ordinary_word_a_name(text, found, school):
+    assert ("pupil_name", found) in names(text, school)
+
+
+def test_names_in_a_list_with_other_names_are_names(school):
+    text = "Grace, Oliver and Will won the relay"
+    assert names(text, school) == [
+        ("pupil_name", "Grace"),
+        ("pupil_name", "Oliver"),
+        ("pupil_name", "Will"),
+    ]
+
+
+def test_a_first_name_after_the_full_name_is_the_same_person(school):
+    text = "Oliver Smith's painting won. Oliver was proud"
+    found = check_text(text, school)
+    assert [(f.kind, text[f.start : f.end], f.confidence) for f in found] == [
+        ("pupil_name", "Oliver Smith", 0.98),
+        ("pupil_name", "Oliver", 0.95),
+    ]
+
+
+def test_a_misspelt_name_alone_is_found_with_less_confidence(school):
+    found = [
+        f
+        for f in check_text("Shout out to Amria for her kindness", school)
+        if f.kind == "pupil_name"
+    ]
+    assert len(found) == 1 and found[0].confidence < 0.75
+
+
+def test_offsets_count_code_points_in_the_original_text(school):
+    text = "🎉🎉 Siân Evans and Zoë Adeyemi 👏"
+    found = [f for f in check_text(text, school) if f.kind == "pupil_name"]
+    assert [text[f.start : f.end] for f in found] == ["Siân Evans", "Zoë Adeyemi"]
+    assert found[0].start == 3
+
+
+def test_parents_are_not_found_by_first_name_alone(school):
+    assert names("Karen brought the raffle prizes", school) == []
+    assert names("Karen Hill brought the raffle prizes", school) == [("parent_name", "Karen Hill")]
