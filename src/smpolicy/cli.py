@@ -26,6 +26,7 @@ Commands:
   escalate-alerts     escalate urgent safeguarding alerts nobody opened (cron, every minute)
   verify-evidence     re-check every evidence file's SHA-256 (cron, nightly)
   audit               print the safeguarding audit log
+  expire-findings     delete network findings past the school's retention (cron, daily)
   demo                set up and serve the demo school on http://127.0.0.1:8000/
   import-people FILE  import a roster CSV into a school
   help                Django's list of every management command

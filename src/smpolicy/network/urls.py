@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+"""Network monitoring pages, mounted at /network/ by the site's urls.py."""
+
+from django.urls import path
+
+from smpolicy.network import views
 
 app_name = "network"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.findings, name="findings"),
+    path("findings/<int:pk>/", views.finding, name="finding"),
+    path("upload/", views.upload, name="upload"),
+    path("blocklist/", views.blocklist_page, name="blocklist"),
+    path("reviews/", views.reviews, name="reviews"),
+    path("settings/", views.settings_page, name="settings"),
+]

@@ -50,6 +50,9 @@ CAPABILITY_PAGES: dict[str, tuple[tuple[str, str, str | None], ...]] = {
         ("Your reports", "safeguarding:my_reports", None),
     ),
     "safeguarding": (("Safeguarding records", "safeguarding:index", None),),
+    "network_monitoring": (
+        ("Network findings", "network:findings", "What the school's filter and DNS logs show"),
+    ),
     "governor_reports": (
         ("Governors' reports", "registers:governors", None),
         ("Safeguarding counts", "safeguarding:governor_counts", "Anonymised counts"),

@@ -1,0 +1,633 @@
+"""Log formats: Squid's native access.log, dnsmasq and Pi-hole query logs, Pi-hole FTL's query
+export (CSV), Zeek's dns.log and ssl.log (TSV with a #fields header, or JSON), and CSV with a
+header.
+
+Every parser has the same shape: it takes the lines of one file (str, without line ends), a
+:class:`~smpolicy.monitoring.classify.Classifier` and a :class:`Tally`, and yields
+``(raw host, time, client, user)`` for each request to a host the classifier cares about; every
+other line is only counted. A line that is not the format is counted in the tally, with the first
+few kept with their line numbers: a parser never raises on a line.
+
+Speed matters here (a school's proxy writes millions of lines a day): the Squid parser, the one
+the benchmark measures, splits with str methods, asks the classifier's dict before anything else
+and reads the time only for the lines it keeps.
+
+A request the filter refused (Squid's TCP_DENIED, a Pi-hole or dnsmasq block, a sinkholed DNS
+answer) is not a visit: it is counted as blocked and yields nothing.
+
+Plain Python: no Django here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+
+from smpolicy.monitoring.classify import Classifier
+
+__all__ = [
+    "COUNTERS",
+    "FORMATS",
+    "PARSERS",
+    "Counts",
+    "Event",
+    "ParseOptions",
+    "Tally",
+    "detect",
+]
+
+FORMATS: tuple[str, ...] = ("squid", "dnsmasq", "pihole", "zeek", "csv")
+#: How many bad lines a file keeps as samples.
+SAMPLES = 5
+SAMPLE_CHARS = 200
+
+Event = tuple[str, float, str, str]  # raw host, POSIX time, client address, user ("-" if none)
+_MISS: Any = object()
+DIGITS = "0123456789"
+# Times outside these (POSIX seconds: 1990 to 2100) are not a log's: the line is not understood.
+EARLIEST, LATEST = 631152000.0, 4102444800.0
+
+
+@dataclass
+class Tally:
+    """What one file held: lines read, lines not understood (with samples), blocked requests."""
+
+    name: str = "-"
+    format: str = ""
+    lines: int = 0
+    unparsed: int = 0
+    blocked: int = 0
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    error: str = ""
+
+    def bad(self, number: int, line: str) -> None:
+        self.unparsed += 1
+        if len(self.samples) < SAMPLES:
+            text = line if len(line) <= SAMPLE_CHARS else line[:SAMPLE_CHARS] + "…"
+            self.samples.append({"file": self.name, "line": number, "text": text})
+
+    def broke(self, reason: str) -> None:
+        """The file could not be read to its end (kept as a sample with no line number)."""
+        self.error = reason
+        self.samples.append({"file": self.name, "line": None, "text": f"[{reason}]"})
+
+    @property
+    def parsed(self) -> int:
+        return self.lines - self.unparsed
+
+
+@dataclass
+class ParseOptions:
+    """How to read times that carry no zone or year (syslog stamps, naive CSV times)."""
+
+    timezone: dt.tzinfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+    year: int | None = None  # syslog stamps have none: the year that puts them in the past
+    now: float | None = None
+
+
+Parser = Callable[[Iterable[str], Classifier, Tally, ParseOptions], Iterator[Event]]
+
+
+class Counts:
+    """Requests counted per window (``ts // width``) and (client, user, host):
+    ``[requests, first time, last time]``. ``newest`` is the latest window opened."""
+
+    __slots__ = ("buckets", "newest", "width")
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.buckets: dict[float, dict[tuple[str, str, str], list[Any]]] = {}
+        self.newest = float("-inf")
+
+    def add(self, host: str, ts: float, client: str, user: str) -> bool:
+        """Count one request; True when it opened a window newer than any before."""
+        index = ts // self.width
+        bucket = self.buckets.get(index)
+        opened = False
+        if bucket is None:
+            bucket = self.buckets[index] = {}
+            if index > self.newest:
+                self.newest = index
+                opened = True
+        key = (client, user, host)
+        use = bucket.get(key)
+        if use is None:
+            bucket[key] = [1, ts, ts]
+        else:
+            use[0] += 1
+            if ts > use[2]:
+                use[2] = ts
+            elif ts < use[1]:
+                use[1] = ts
+        return opened
+
+
+def counted(events: Iterator[Event], counts: Counts) -> Iterator[float]:
+    """Count a parser's events; yield each newly opened window."""
+    add = counts.add
+    for host, ts, client, user in events:
+        if add(host, ts, client, user):
+            yield counts.newest
+
+
+# -- Squid native -----------------------------------------------------------------------------
+# time elapsed client code/status bytes method URL user hierarchy/peer type
+# 1763627467.123    245 10.30.0.17 TCP_TUNNEL/200 5234 CONNECT www.facebook.com:443 - \
+#   HIER_DIRECT/157.240.221.35 -
+
+
+def count_squid(
+    lines: Iterable[str],
+    classifier: Classifier,
+    tally: Tally,
+    options: ParseOptions,
+    counts: Counts,
+) -> Iterator[float]:
+    """The hot loop: parses, classifies and counts in one pass, and yields only when a newer
+    window opens (so the scanner may close old ones)."""
+    get = classifier.cache.get
+    lookup = classifier.lookup
+    bad = tally.bad
+    miss = _MISS
+    width = counts.width
+    buckets = counts.buckets
+    current_index = None
+    current: dict[tuple[str, str, str], list[Any]] = {}
+    number = 0
+    blocked = 0
+    for number, line in enumerate(lines, 1):
+        # The fields right of the URL are single-spaced (only the elapsed time is padded), so
+        # splitting from the right finds the URL at a third of the cost of splitting it all.
+        try:
+            head, url, user, _peer, _type = line.rstrip().rsplit(" ", 4)
+        except ValueError:
+            if line.strip():
+                bad(number, line)
+            continue
+        if "/" in url:  # http://host[:port]/path; a CONNECT's is host:port
+            parts = url.split("/", 3)
+            host = parts[2] if len(parts) > 2 and not parts[1] else parts[0]
+        else:
+            host = url
+        found = get(host, miss)
+        if found is miss:
+            found = lookup(host)
+        if found is None:
+            if line[0] not in DIGITS:
+                bad(number, line)
+            continue
+        p = head.split()  # time, elapsed, client, code/status, bytes, method
+        try:
+            ts = float(p[0]) if len(p) == 6 else 0.0
+        except ValueError:
+            ts = 0.0
+        if not EARLIEST < ts < LATEST:  # also refuses nan and inf
+            bad(number, line)
+            continue
+        code = p[3]
+        if "DENIED" in code or code.endswith(("/403", "/407")):
+            blocked += 1
+            continue
+        index = ts // width
+        if index != current_index:
+            current = buckets.get(index)  # type: ignore[assignment]
+            if current is None:
+                current = buckets[index] = {}
+                if index > counts.newest:
+                    counts.newest = index
+                    yield index
+            current_index = index
+        key = (p[2], user, host)
+        use = current.get(key)
+        if use is None:
+            current[key] = [1, ts, ts]
+        else:
+            use[0] += 1
+            if ts > use[2]:
+                use[2] = ts
+            elif ts < use[1]:
+                use[1] = ts
+    tally.lines = number
+    tally.blocked += blocked
+
+
+# -- dnsmasq and Pi-hole's pihole.log ---------------------------------------------------------
+# Nov 20 08:41:07 dnsmasq[1234]: query[A] www.facebook.com from 10.30.0.17
+# Nov 20 08:41:07 dnsmasq[1234]: 17 10.30.0.17/53422 query[A] ... (log-queries=extra)
+# 2026-11-20T08:41:07.123+00:00 gw dnsmasq[1234]: query[A] ...   (rsyslog's precise stamps)
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+_BLOCK_ANSWERS = frozenset({"0.0.0.0", "::", "NXDOMAIN", "NODATA", "blocked", "REFUSED"})
+_PENDING = 256
+
+
+class _Stamps:
+    """Syslog and ISO stamps to POSIX times, remembered (a busy second repeats many times)."""
+
+    def __init__(self, options: ParseOptions) -> None:
+        self.options = options
+        self.cache: dict[str, float | None] = {}
+        now = options.now if options.now is not None else dt.datetime.now(dt.UTC).timestamp()
+        self.now = now
+        self.this_year = dt.datetime.fromtimestamp(now, options.timezone).year
+
+    def syslog(self, stamp: str) -> float | None:
+        found = self.cache.get(stamp, _MISS)
+        if found is _MISS:
+            found = self._syslog(stamp)
+            if len(self.cache) > 100_000:
+                self.cache.clear()
+            self.cache[stamp] = found
+        return found  # type: ignore[no-any-return]
+
+    def _syslog(self, stamp: str) -> float | None:
+        month = _MONTHS.get(stamp[:3])
+        try:
+            day = int(stamp[4:6])
+            hour, minute, second = (int(x) for x in stamp[7:15].split(":"))
+        except ValueError:
+            return None
+        if month is None:
+            return None
+        year = self.options.year or self.this_year
+        try:
+            moment = dt.datetime(year, month, day, hour, minute, second,
+                                 tzinfo=self.options.timezone)
+        except ValueError:
+            return None
+        if self.options.year is None and moment.timestamp() > self.now + 86_400:
+            try:  # a stamp "in the future" is from last year (a December log read in January)
+                moment = moment.replace(year=year - 1)
+            except ValueError:
+                return None
+        return moment.timestamp()
+
+
+def parse_dnsmasq(
+    lines: Iterable[str], classifier: Classifier, tally: Tally, options: ParseOptions
+) -> Iterator[Event]:
+    lookup = classifier.lookup
+    bad = tally.bad
+    stamps = _Stamps(options)
+    # A query is held back until its answer shows whether the filter blocked it.
+    pending: dict[str, Event] = {}
+    number = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if line[:3] in _MONTHS and line[3:4] == " ":
+            stamp_end = 15
+            ts = stamps.syslog(line[:15])
+        elif line[:4].isdigit() and line[4:5] == "-":
+            stamp_end = line.find(" ")
+            ts = _iso_time(line[:stamp_end] if stamp_end > 0 else line, options)
+        else:
+            bad(number, line)
+            continue
+        colon = line.find(": ", stamp_end)
+        if ts is None or stamp_end < 0 or colon < 0:
+            bad(number, line)
+            continue
+        words = line[colon + 2 :].split()
+        if words and words[0].isdigit() and len(words) > 2 and "/" in words[1]:
+            words = words[2:]  # log-queries=extra: a serial and the client/port first
+        if not words:
+            continue
+        if words[0].startswith("query["):
+            if len(words) < 4 or words[2] != "from":
+                bad(number, line)
+                continue
+            host = words[1]
+            if lookup(host) is None:
+                continue
+            if host in pending:
+                yield pending.pop(host)
+            pending[host] = (host, ts, words[3], "-")
+            if len(pending) > _PENDING:
+                yield pending.pop(next(iter(pending)))
+        elif pending and len(words) >= 3:
+            host = words[-3] if words[-2] == "is" else words[1]
+            event = pending.pop(host, None)
+            if event is None:
+                continue
+            head = words[0]
+            if words[-2] == "is" and words[-1] in _BLOCK_ANSWERS and head not in (
+                "reply", "cached", "forwarded", "validation", "dnssec-query"
+            ):
+                tally.blocked += 1  # gravity blocked, regex blacklisted, config (address=)...
+            else:
+                yield event
+    yield from pending.values()
+    tally.lines = number
+
+
+# -- Zeek dns.log and ssl.log -----------------------------------------------------------------
+
+
+def parse_zeek(
+    lines: Iterable[str], classifier: Classifier, tally: Tally, options: ParseOptions
+) -> Iterator[Event]:
+    """TSV with #fields headers, or JSON lines; the two may not be mixed in one file."""
+    lookup = classifier.lookup
+    bad = tally.bad
+    separator = "\t"
+    columns: dict[str, int] = {}
+    width = 0
+    host_column = -1
+    number = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if line[:1] == "{":
+            event = _zeek_json(line, options)
+            if event is None:
+                bad(number, line)
+            elif event is not _SKIP and lookup(event[0]) is not None:
+                if event[3] == "blocked":
+                    tally.blocked += 1
+                else:
+                    yield event
+            continue
+        if line[:1] == "#":
+            if line.startswith("#separator"):
+                token = line[len("#separator") :].strip()
+                separator = token.encode().decode("unicode_escape") if token else "\t"
+            elif line.startswith("#fields"):
+                names = line.rstrip("\r").split(separator)[1:]
+                columns = {name: i for i, name in enumerate(names)}
+                width = len(names)
+                host_column = columns.get("query", columns.get("server_name", -1))
+            continue
+        cells = line.rstrip("\r").split(separator)
+        if not columns or len(cells) != width or "ts" not in columns or host_column < 0:
+            bad(number, line)
+            continue
+        host = cells[host_column]
+        try:
+            ts = _sane(float(cells[columns["ts"]]))
+        except ValueError:
+            ts = _iso_time(cells[columns["ts"]], options)
+        if ts is None:
+            bad(number, line)
+            continue
+        if host in ("-", "(empty)", "") or lookup(host) is None:
+            continue
+        client = cells[columns["id.orig_h"]] if "id.orig_h" in columns else "-"
+        if _zeek_blocked({k: cells[i] for k, i in columns.items() if k in _BLOCK_KEYS}):
+            tally.blocked += 1
+            continue
+        yield host, ts, client, "-"
+    tally.lines = number
+
+
+_SKIP: Any = ("", 0.0, "", "")
+_BLOCK_KEYS = frozenset({"answers", "rejected"})
+
+
+def _zeek_blocked(record: dict[str, Any]) -> bool:
+    rejected = record.get("rejected")
+    if rejected in ("T", True):
+        return True
+    answers = record.get("answers")
+    if isinstance(answers, str):
+        answers = [] if answers in ("-", "(empty)") else answers.split(",")
+    return bool(answers) and all(a in ("0.0.0.0", "::") for a in answers)
+
+
+def _zeek_json(line: str, options: ParseOptions) -> Any:
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(record, dict) or "ts" not in record:
+        return None
+    raw_ts = record["ts"]
+    if isinstance(raw_ts, int | float) and not isinstance(raw_ts, bool):
+        ts: float | None = _sane(float(raw_ts))
+    elif isinstance(raw_ts, str):
+        ts = _iso_time(raw_ts, options)
+    else:
+        ts = None
+    if ts is None:
+        return None
+    host = record.get("query", record.get("server_name"))
+    if not isinstance(host, str) or not host:
+        return _SKIP
+    client = record.get("id.orig_h", "-")
+    if not isinstance(client, str):
+        client = "-"
+    return (host, ts, client, "blocked" if _zeek_blocked(record) else "-")
+
+
+# -- CSV with a header, and Pi-hole FTL's query export ----------------------------------------
+
+_TIME_COLUMNS = ("timestamp", "time", "ts", "datetime", "date_time", "date", "@timestamp")
+_CLIENT_COLUMNS = ("client", "client_ip", "clientip", "src_ip", "source_ip", "src", "source",
+                   "ip", "address", "id.orig_h", "c-ip")
+_USER_COLUMNS = ("user", "username", "login", "user_name", "cs-username")
+_HOST_COLUMNS = ("domain", "host", "hostname", "query", "server_name", "sni", "site", "url",
+                 "dest_host", "cs-host", "destination")
+_ACTION_COLUMNS = ("action", "status", "result", "disposition", "verdict")
+_BLOCK_WORDS = frozenset({"blocked", "block", "denied", "deny", "refused", "reject", "rejected",
+                          "dropped", "drop", "filtered", "tcp_denied"})
+# Pi-hole FTL query statuses that mean the query was blocked (FTL's documentation, "Query status").
+_FTL_BLOCKED = frozenset({"1", "4", "5", "6", "7", "8", "9", "10", "11", "15", "16"})
+
+
+def _column(header: list[str], names: tuple[str, ...]) -> int:
+    for name in names:
+        if name in header:
+            return header.index(name)
+    return -1
+
+
+def csv_columns(header_line: str) -> dict[str, int] | None:
+    """The columns this scanner reads, by position; None when the header lacks a time, a
+    client or a host."""
+    try:
+        header = [c.strip().lower() for c in next(csv.reader([header_line]))]
+    except (csv.Error, StopIteration):
+        return None
+    found = {
+        "time": _column(header, _TIME_COLUMNS),
+        "client": _column(header, _CLIENT_COLUMNS),
+        "user": _column(header, _USER_COLUMNS),
+        "host": _column(header, _HOST_COLUMNS),
+        "action": _column(header, _ACTION_COLUMNS),
+        "width": len(header),
+        "ftl": int({"timestamp", "domain", "client", "status"} <= set(header)),
+    }
+    if found["time"] < 0 or found["host"] < 0 or found["client"] < 0:
+        return None
+    return found
+
+
+def parse_csv(
+    lines: Iterable[str], classifier: Classifier, tally: Tally, options: ParseOptions
+) -> Iterator[Event]:
+    lookup = classifier.lookup
+    bad = tally.bad
+    columns: dict[str, int] | None = None
+    number = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line[:1] == "#":
+            continue
+        if columns is None:
+            columns = csv_columns(line)
+            if columns is None:
+                bad(number, line)
+            continue
+        try:
+            row = next(csv.reader([line]))
+        except (csv.Error, StopIteration):
+            bad(number, line)
+            continue
+        if len(row) < max(columns["time"], columns["client"], columns["host"]) + 1:
+            bad(number, line)
+            continue
+        ts = _any_time(row[columns["time"]], options)
+        if ts is None:
+            bad(number, line)
+            continue
+        host = row[columns["host"]].strip()
+        if "/" in host:  # a URL: its host
+            parts = host.split("/", 3)
+            host = parts[2] if len(parts) > 2 and not parts[1] else parts[0]
+        if not host or lookup(host) is None:
+            continue
+        if columns["action"] >= 0 and len(row) > columns["action"]:
+            action = row[columns["action"]].strip().lower()
+            if action in _BLOCK_WORDS or "denied" in action or (
+                columns["ftl"] and action in _FTL_BLOCKED
+            ):
+                tally.blocked += 1
+                continue
+        user = row[columns["user"]].strip() if 0 <= columns["user"] < len(row) else ""
+        yield host, ts, row[columns["client"]].strip(), user or "-"
+    tally.lines = number
+
+
+def parse_pihole(
+    lines: Iterable[str], classifier: Classifier, tally: Tally, options: ParseOptions
+) -> Iterator[Event]:
+    """pihole.log (dnsmasq's syntax) or FTL's query export (CSV), whichever the file is."""
+    iterator = iter(lines)
+    head: list[str] = []
+    for line in iterator:
+        head.append(line)
+        if line.strip():
+            break
+    first = head[-1] if head else ""
+    parser = parse_csv if csv_columns(first) is not None else parse_dnsmasq
+    return parser(_chain(head, iterator), classifier, tally, options)
+
+
+def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
+    yield from head
+    yield from rest
+
+
+# -- times ------------------------------------------------------------------------------------
+
+
+def _iso_time(text: str, options: ParseOptions) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=options.timezone)
+    try:
+        return _sane(moment.timestamp())
+    except (OverflowError, ValueError):
+        return None
+
+
+def _any_time(text: str, options: ParseOptions) -> float | None:
+    """A POSIX time (seconds, or milliseconds when it is that large) or an ISO 8601 time."""
+    text = text.strip()
+    if text[:1].isdigit() and ("-" not in text and ":" not in text):
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return _sane(value / 1000 if value > 1e11 else value)
+    return _iso_time(text, options)
+
+
+def _sane(ts: float) -> float | None:
+    """The time if a log could hold it (1990 to 2100); None for nan, inf and nonsense."""
+    return ts if EARLIEST < ts < LATEST else None
+
+
+# -- detection --------------------------------------------------------------------------------
+
+CountingParser = Callable[
+    [Iterable[str], Classifier, Tally, ParseOptions, Counts], Iterator[float]
+]
+# Parsers that yield events; Squid's, on the hot path, counts as it parses instead.
+PARSERS: dict[str, Parser] = {
+    "dnsmasq": parse_dnsmasq,
+    "pihole": parse_pihole,
+    "zeek": parse_zeek,
+    "csv": parse_csv,
+}
+
+
+def _counting(parse: Parser) -> CountingParser:
+    def count(
+        lines: Iterable[str],
+        classifier: Classifier,
+        tally: Tally,
+        options: ParseOptions,
+        counts: Counts,
+    ) -> Iterator[float]:
+        return counted(parse(lines, classifier, tally, options), counts)
+
+    return count
+
+
+#: Every format's parser, counting into :class:`Counts` and yielding each newly opened window.
+COUNTERS: dict[str, CountingParser] = {
+    "squid": count_squid,
+    **{name: _counting(parse) for name, parse in PARSERS.items()},
+}
+
+
+def detect(sample: list[str]) -> str | None:
+    """The format of a file from its first lines; None when nothing fits."""
+    lines = [line for line in sample if line.strip()]
+    if not lines:
+        return None
+    if any(line.startswith(("#separator", "#fields", "#path")) for line in lines):
+        return "zeek"
+    data = [line for line in lines if not line.startswith("#")] or lines
+    first = data[0]
+    if first.lstrip()[:1] == "{":
+        return "zeek" if '"id.orig_h"' in first or '"ts"' in first else None
+    columns = csv_columns(first)
+    if columns is not None:
+        return "pihole" if columns["ftl"] else "csv"
+    votes = {"squid": 0, "dnsmasq": 0}
+    for line in data[:20]:
+        if " query[" in line or "dnsmasq[" in line or "pihole-FTL[" in line:
+            votes["dnsmasq"] += 1
+        p = line.split(None, 8)
+        if len(p) >= 7 and p[0].replace(".", "", 1).isdigit() and "/" in p[3]:
+            votes["squid"] += 1
+    best = max(votes, key=lambda k: votes[k])
+    return best if votes[best] else None

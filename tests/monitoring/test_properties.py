@@ -1,0 +1,76 @@
+"""Whatever lines a parser is given, it never raises, and every line is counted once."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from smpolicy.monitoring import Classifier, ParseOptions, Tally
+from smpolicy.monitoring.formats import COUNTERS, Counts
+
+CLASSIFIER = Classifier()
+OPTIONS = ParseOptions(year=2026)
+
+# Lines that look nearly right are the ones that find the bugs: build some from real pieces.
+PIECES = st.sampled_from([
+    "1795164067.000", "Nov 20 08:41:07", "2026-11-20T08:41:07Z", "nan", "inf", "-1e309",
+    "10.30.0.17", "::1", "[fe80::1]", "dnsmasq[612]:", "query[A]", "from", "is", "0.0.0.0",
+    "CONNECT", "GET", "www.facebook.com:443", "http://m.facebook.com/x", "TCP_DENIED/403",
+    "TCP_TUNNEL/200", "-", "#fields", "#separator", "\\x09", "\t", ",", '"', "{", "}",
+    '{"ts": 1, "query": "www.tiktok.com", "id.orig_h": "10.1.1.1"}', "ts,client,domain",
+    "timestamp,domain,client,status", "1", "4", "gravity", "blocked", "reply", "\x00", "é",
+])
+LINE = st.one_of(
+    st.text(max_size=200),
+    st.lists(PIECES, max_size=12).map(" ".join),
+    st.lists(PIECES, max_size=12).map("\t".join),
+    st.lists(PIECES, max_size=8).map(",".join),
+)
+
+
+@pytest.mark.parametrize("format", sorted(COUNTERS))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(LINE, max_size=30))
+def test_no_line_crashes_a_parser(format, lines):
+    lines = [line.replace("\n", " ").replace("\r", " ") for line in lines]
+    tally = Tally()
+    counts = Counts(3600)
+    for _ in COUNTERS[format](iter(lines), CLASSIFIER, tally, OPTIONS, counts):
+        pass
+    assert tally.lines == len(lines)
+    assert 0 <= tally.unparsed <= len(lines)
+    assert len(tally.samples) <= 5
+    for bucket in counts.buckets.values():
+        for number, first, last in bucket.values():
+            assert number >= 1 and first <= last
+
+
+@settings(max_examples=100, deadline=None)
+@given(lines=st.lists(LINE, max_size=30))
+def test_the_whole_scan_never_crashes(lines):
+    from smpolicy.monitoring import scan
+
+    lines = [line.replace("\n", " ").replace("\r", " ") for line in lines]
+    *findings, summary = scan(lines)
+    s = summary["summary"]
+    assert s["lines"] == len(lines)
+    assert s["parsed"] + s["unparsed"] == s["lines"]
+    assert s["findings"] == len(findings)
+
+
+@pytest.mark.parametrize("stamp", ["nan", "inf", "-inf", "1e308", "-5", "99999999999999999999"])
+def test_a_time_no_log_could_hold_is_a_bad_line_not_a_crash(stamp):
+    from smpolicy.monitoring import scan
+
+    lines = [
+        f"{stamp}    12 10.30.0.17 TCP_TUNNEL/200 1 CONNECT www.facebook.com:443 - HIER_NONE/- -",
+        "1795164067.000 12 10.30.0.17 TCP_TUNNEL/200 1 CONNECT www.facebook.com:443 - HIER_NONE/- -",
+    ]
+    *_findings, summary = scan(lines, format="squid")
+    assert summary["summary"]["unparsed"] == 1
+    *_findings, summary = scan(["ts,client,domain", f"{stamp},10.1.1.1,www.tiktok.com"])
+    assert summary["summary"]["unparsed"] == 1
+    *_findings, summary = scan([f'{{"ts": {stamp if stamp[0] != "n" else 1e300}, '
+                               '"id.orig_h": "10.1.1.1", "query": "www.tiktok.com"}'])
+    assert summary["summary"]["unparsed"] == 1  # 1e300, or not JSON at all

@@ -1,0 +1,71 @@
+"""Fixtures of the network app's tests: a school with its networks set, and who signs in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from smpolicy.network.models import NetworkSettings
+from smpolicy.schools import testing
+
+FIXTURES = Path(__file__).parent.parent / "monitoring" / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def school(db):
+    school = testing.make_school("Straits Primary School", slug="straits")
+    NetworkSettings.objects.create(
+        school=school,
+        networks_yaml=(FIXTURES / "networks.yaml").read_text(),
+        lists_dir=str(FIXTURES / "lists"),
+    )
+    return school
+
+
+@pytest.fixture
+def other_school(db):
+    return testing.make_school("Harbour Primary School", slug="harbour")
+
+
+@pytest.fixture
+def it_lead(school):
+    person = testing.make_person(school, "staff", "Ira", "Tech", positions=["it_lead"])
+    testing.make_user(person, username="ira.tech")
+    return person
+
+
+@pytest.fixture
+def sign_in(client):
+    def sign_in_as(person):
+        client.force_login(person.user)
+        return person
+
+    return sign_in_as
+
+
+@pytest.fixture
+def upload(client):
+    """Upload a fixture log on the upload page, as whoever is signed in."""
+
+    def upload_log(name, *, people=None, format="auto"):
+        data = {"format": format}
+        with (FIXTURES / name).open("rb") as log:
+            data["log"] = log
+            if people:
+                with (FIXTURES / people).open("rb") as people_file:
+                    data["people"] = people_file
+                    return client.post("/network/upload/", data)
+            return client.post("/network/upload/", data)
+
+    return upload_log
