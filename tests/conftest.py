@@ -49,3 +49,36 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def guarded_db(transactional_db) -> Iterator[None]:  # for tests that create safeguarding records
+    """Append-only tables refuse the DELETE a transactional test's flush sends. Afterwards the
+    guards are lifted for a moment, as only a database owner could, the rows removed, and the
+    guards put back."""
+    yield
+    tables = [
+        "safeguarding_evidencetext",
+        "safeguarding_evidence",
+        "safeguarding_alert",
+        "safeguarding_involvement",
+        "safeguarding_outcome",
+        "safeguarding_advice",
+        "safeguarding_policereferral",
+        "safeguarding_caseaction",
+        "safeguarding_report",
+        "safeguarding_case",
+        "safeguarding_auditentry",
+        "safeguarding_destruction",
+    ]
+    from django.db import connection
+
+    from smpolicy.safeguarding import dbguard
+
+    dbguard.remove(connection, dbguard.GUARDS)
+    try:
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")
+    finally:
+        dbguard.install(connection, dbguard.GUARDS)

@@ -14,7 +14,7 @@ from .conftest import FIXTURES
 
 
 @pytest.fixture
-def it_lead_signed_up(transactional_db):
+def it_lead_signed_up(guarded_db):
     school = testing.make_school("Straits Primary School", slug="straits")
     NetworkSettings.objects.create(school=school,
                                    networks_yaml=(FIXTURES / "networks.yaml").read_text(),

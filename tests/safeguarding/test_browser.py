@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 
 import pyotp
 import pytest
 from django.core import mail
-from django.db import connection
 from playwright.sync_api import Browser, Page, expect
 
-from smpolicy.safeguarding import dbguard
 from smpolicy.safeguarding.models import Case, Outcome, Report
 from smpolicy.schools import testing
 
@@ -34,35 +31,6 @@ def new_page(browser: Browser, **options) -> Page:
     page = context.new_page()
     page.set_default_timeout(15_000)
     return page
-
-
-@pytest.fixture
-def guarded_db(transactional_db) -> Iterator[None]:
-    """Append-only tables refuse the DELETE a transactional test's flush sends. Afterwards the
-    guards are lifted for a moment, as only a database owner could, the rows removed, and the
-    guards put back."""
-    yield
-    tables = [
-        "safeguarding_evidencetext",
-        "safeguarding_evidence",
-        "safeguarding_alert",
-        "safeguarding_involvement",
-        "safeguarding_outcome",
-        "safeguarding_advice",
-        "safeguarding_policereferral",
-        "safeguarding_caseaction",
-        "safeguarding_report",
-        "safeguarding_case",
-        "safeguarding_auditentry",
-        "safeguarding_destruction",
-    ]
-    dbguard.remove(connection, dbguard.GUARDS)
-    try:
-        with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(f"DELETE FROM {table}")
-    finally:
-        dbguard.install(connection, dbguard.GUARDS)
 
 
 @pytest.fixture

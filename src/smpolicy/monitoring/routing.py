@@ -20,7 +20,7 @@ from typing import Any
 
 from smpolicy.policy import Engine, default_engine
 
-__all__ = ["NOBODY", "URGENCY", "recipients", "route"]
+__all__ = ["NOBODY", "URGENCY", "recipients", "route", "situation_for"]
 
 #: The order recipients are named in: the DSL first, since a child may be at risk.
 URGENCY: tuple[str, ...] = (
@@ -39,10 +39,8 @@ def _field(finding: Any, name: str) -> Any:
     return getattr(finding, name, None)
 
 
-def _obligations(finding: Any, engine: Engine | None) -> list[Mapping[str, Any]]:
-    kept = _field(finding, "obligations")
-    if kept is not None:
-        return list(kept)
+def situation_for(finding: Any) -> dict[str, Any]:
+    """The decisions contract's situation a finding stands for: who reached what, where."""
     actor: dict[str, Any] = {"role": _field(finding, "role") or "public"}
     age = _field(finding, "age")
     if age is not None:
@@ -54,7 +52,14 @@ def _obligations(finding: Any, engine: Engine | None) -> list[Mapping[str, Any]]
         situation["channel"] = {"platform": _field(finding, "platform")}
     else:
         situation["content"] = {"inappropriate": True}
-    return list((engine or default_engine()).decide(situation)["obligations"])
+    return situation
+
+
+def _obligations(finding: Any, engine: Engine | None) -> list[Mapping[str, Any]]:
+    kept = _field(finding, "obligations")
+    if kept is not None:
+        return list(kept)
+    return list((engine or default_engine()).decide(situation_for(finding))["obligations"])
 
 
 def recipients(finding: Any, engine: Engine | None = None) -> tuple[str, ...]:

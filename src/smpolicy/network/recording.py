@@ -26,10 +26,14 @@ class RecordingError(Exception):
 class RecordReport:
     new: int = 0
     seen_again: int = 0
+    incidents: int = 0  # safeguarding reports raised for new findings that must be reported
     scan_id: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.new} new finding(s), {self.seen_again} already recorded"
+        return (
+            f"{self.new} new finding(s), {self.seen_again} already recorded, "
+            f"{self.incidents} reported to the safeguarding team"
+        )
 
 
 def _setup_django() -> None:
@@ -77,6 +81,7 @@ def record_findings(
     from django.db import transaction
 
     from smpolicy.monitoring import route
+    from smpolicy.network.incidents import report_finding
     from smpolicy.network.models import Finding, ScanRun
     from smpolicy.schools.models import Person
 
@@ -142,6 +147,8 @@ def record_findings(
             )
             known[print_] = created
             report.new += 1
+            if report_finding(created) is not None:
+                report.incidents += 1
         scan.findings_new = report.new
         scan.findings_seen_again = report.seen_again
         scan.save(update_fields=["findings_new", "findings_seen_again"])

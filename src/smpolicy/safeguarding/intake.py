@@ -101,6 +101,9 @@ class Answers:
     details: dict[str, Any] = field(default_factory=dict)
     reporter_email: str = ""
     reporter_name: str = ""
+    # Set when the report comes from a record already put to the engine (a network finding), so
+    # the report keeps exactly the situation that was decided.
+    situation: dict[str, Any] | None = None
 
 
 def _party(person: Person | None, on: dt.date, role: str) -> dict[str, Any]:
@@ -337,7 +340,7 @@ def create_report(
 ) -> tuple[Report, list[Route]]:
     """Decide, record and route a report; alerts are made by ``alerts.raise_alerts``. ``now`` is
     when it is recorded (the clock, for tests)."""
-    situation = situation_for(answers)
+    situation = answers.situation if answers.situation is not None else situation_for(answers)
     decision = engine_for(school).decide(situation) if situation is not None else None
     obligations = obligations_to_alert(decision, answers)
     found_routes = routes(school, answers, obligations)
