@@ -31,7 +31,11 @@ def open_log(source: str) -> IO[bytes]:
     raw: IO[bytes] = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
     head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
     if head == GZIP_MAGIC:
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+        if source == "-":
+            return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+        # A GzipFile wrapped round an open file would leave that file open when it closes.
+        raw.close()
+        return gzip.open(source, "rb")  # type: ignore[return-value]
     return raw
 
 
