@@ -11,8 +11,8 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from typing import IO, Any
+from collections.abc import Sequence
+from typing import IO
 
 USAGE = """usage: smpolicy COMMAND [ARGS]
 
@@ -116,6 +116,7 @@ def decide_command(argv: list[str]) -> int:
 
     import orjson
 
+    from smpolicy.jsonitems import BadItem, read_items
     from smpolicy.policy import Engine, PackError, SituationError, load_pack
 
     try:
@@ -139,8 +140,8 @@ def decide_command(argv: list[str]) -> int:
     failed = 0
     batch: list[bytes] = []
     with stream:
-        for number, item in _situations(stream, orjson.loads):
-            if isinstance(item, _BadJSON):
+        for number, item in read_items(stream):
+            if isinstance(item, BadItem):
                 line = orjson.dumps({"error": f"item {number}: {item.message}", "item": number})
                 failed += 1
             else:
@@ -162,58 +163,3 @@ def decide_command(argv: list[str]) -> int:
         )
         return EXIT_BAD_INPUT
     return 0
-
-
-class _BadJSON:
-    __slots__ = ("message",)
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-
-def _situations(stream: IO[bytes], loads: Any) -> Iterator[tuple[int, Any]]:
-    """Yield (item number, situation or _BadJSON) from an object, an array or JSON Lines.
-
-    JSON Lines stream one line at a time; an array or a pretty-printed object is read whole.
-    """
-    first = stream.readline()
-    while first and not first.strip():
-        first = stream.readline()
-    if not first:
-        return
-    if first.lstrip()[:1] == b"[":
-        whole = first + stream.read()
-        try:
-            items = loads(whole)
-        except ValueError as exc:
-            yield 1, _BadJSON(f"not valid JSON: {exc}")
-            return
-        yield from enumerate(items, start=1)
-        return
-    try:
-        first_item = loads(first)
-    except ValueError:
-        # Not a line of JSON on its own: perhaps one object spread over several lines, or else
-        # JSON Lines whose first line is broken (then that line's error, and the rest answered).
-        whole = first + stream.read()
-        try:
-            yield 1, loads(whole)
-        except ValueError:
-            yield from _json_lines(iter(whole.splitlines()), loads, start=0)
-        return
-    yield 1, first_item
-    yield from _json_lines(stream, loads, start=1)
-
-
-def _json_lines(
-    lines: Iterator[bytes] | IO[bytes], loads: Any, start: int
-) -> Iterator[tuple[int, Any]]:
-    number = start
-    for line in lines:
-        if not line.strip():
-            continue
-        number += 1
-        try:
-            yield number, loads(line)
-        except ValueError as exc:
-            yield number, _BadJSON(f"not valid JSON: {exc}")

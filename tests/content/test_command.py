@@ -75,7 +75,8 @@ def test_utf16_input_is_a_clear_error(monkeypatch, capsys):
     code, lines, err = run(
         json.dumps(POST).encode("utf-16"), "-", *ARGS, monkeypatch=monkeypatch, capsys=capsys
     )
-    assert code == 2 and lines == [] and "UTF-16" in err
+    assert code == 2 and "could not be checked" in err
+    assert lines == [{"error": "item 1: the input is UTF-16; send it as UTF-8", "item": 1}]
 
 
 def test_latin1_input_is_a_clear_error(monkeypatch, capsys):

@@ -144,3 +144,13 @@ def test_check_pack_names_the_mistake(tmp_path: Path, capsys) -> None:
     path.write_text(yaml.safe_dump(data))
     assert main(["check-pack", str(path)]) == 2
     assert "rules[2].obligations[0].kind: 'tell' is not one of report" in capsys.readouterr().err
+
+
+def test_a_byte_order_mark_is_read_and_utf16_is_named(capsys, monkeypatch) -> None:
+    code, lines, _ = run(capsys, monkeypatch, "\ufeff" + json.dumps(STAFF_PUPIL))
+    assert code == 0 and lines[0]["verdict"] == "prohibited"
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(STAFF_PUPIL).encode("utf-16"))))
+    assert main(["decide"]) == 2
+    assert "UTF-16" in json.loads(capsys.readouterr().out)["error"]

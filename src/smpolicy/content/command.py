@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -23,6 +23,7 @@ import orjson
 
 from smpolicy.content.checker import PostError, check_post
 from smpolicy.content.school import ContextError, SchoolContext
+from smpolicy.jsonitems import BadItem, read_items
 
 EXIT_BAD_INPUT = 2
 # module:function returning a SchoolContext for a school slug (None: the only or default school).
@@ -70,12 +71,8 @@ def main(argv: list[str]) -> int:
     out = sys.stdout.buffer
     failed = 0
     with stream:
-        head = stream.read(4)
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            sys.stderr.write("smpolicy check-post: the input is UTF-16; send it as UTF-8\n")
-            return EXIT_BAD_INPUT
-        for number, item in _items(_Prefixed(head, stream)):
-            if isinstance(item, _Bad):
+        for number, item in read_items(stream):
+            if isinstance(item, BadItem):
                 line: dict[str, Any] = {"error": f"item {number}: {item.message}", "item": number}
                 failed += 1
             else:
@@ -123,90 +120,3 @@ def school_from_database(slug: str | None) -> SchoolContext:
     return context
 
 
-# -- reading posts: an object, an array or JSON Lines ------------------------------------------
-
-
-class _Bad:
-    __slots__ = ("message",)
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-
-class _Prefixed:
-    """A stream with bytes already read put back in front."""
-
-    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
-        self.head = head
-        self.stream = stream
-
-    def readline(self) -> bytes:
-        if self.head:
-            if b"\n" in self.head:
-                line, _, self.head = self.head.partition(b"\n")
-                return line + b"\n"
-            head, self.head = self.head, b""
-            return head + self.stream.readline()
-        return self.stream.readline()
-
-    def read(self) -> bytes:
-        head, self.head = self.head, b""
-        return head + self.stream.read()
-
-    def __iter__(self) -> Iterator[bytes]:
-        while True:
-            line = self.readline()
-            if not line:
-                return
-            yield line
-
-
-def _loads(raw: bytes) -> Any:
-    return orjson.loads(raw)
-
-
-def _explain(exc: Exception) -> str:
-    message = str(exc)
-    if "utf-8" in message.lower():
-        return f"not UTF-8 text: send JSON as UTF-8 ({message})"
-    return f"not valid JSON: {message}"
-
-
-def _items(stream: _Prefixed) -> Iterator[tuple[int, Any]]:
-    first = stream.readline()
-    while first and not first.strip():
-        first = stream.readline()
-    if not first:
-        return
-    if first.lstrip()[:1] == b"[":
-        whole = first + stream.read()
-        try:
-            items = _loads(whole)
-        except orjson.JSONDecodeError as exc:
-            yield 1, _Bad(_explain(exc))
-            return
-        yield from enumerate(items, start=1)
-        return
-    try:
-        first_item = _loads(first)
-    except orjson.JSONDecodeError:
-        whole = first + stream.read()
-        try:
-            yield 1, _loads(whole)
-        except orjson.JSONDecodeError:
-            yield from _lines(iter(whole.splitlines()), start=0)
-        return
-    yield 1, first_item
-    yield from _lines(iter(stream), start=1)
-
-
-def _lines(lines: Iterator[bytes], start: int) -> Iterator[tuple[int, Any]]:
-    number = start
-    for line in lines:
-        if not line.strip():
-            continue
-        number += 1
-        try:
-            yield number, _loads(line)
-        except orjson.JSONDecodeError as exc:
-            yield number, _Bad(_explain(exc))
