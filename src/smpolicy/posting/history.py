@@ -12,25 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from smpolicy.schools.models import SchoolOwnedQuerySet
+from smpolicy.schools.appendonly import AppendOnlyError, AppendOnlyQuerySet
+
+__all__ = ["AppendOnlyError", "AppendOnlyQuerySet"]
 
 PREFIX = "smp_posting_guard_"
 GUARDED_TABLES: tuple[str, ...] = ("posting_postevent", "posting_postapproval")
-
-
-class AppendOnlyError(Exception):
-    """An attempt to change or delete a record that is kept as it was written."""
-
-
-class AppendOnlyQuerySet(SchoolOwnedQuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
 
 
 def _statements(vendor: str, table: str) -> list[str]:

@@ -10,25 +10,10 @@ from typing import Any
 
 from django.db import models
 
-from smpolicy.schools.models import SchoolOwned, SchoolOwnedQuerySet
+from smpolicy.schools.appendonly import AppendOnlyError, AppendOnlyQuerySet
+from smpolicy.schools.models import SchoolOwned
 
-
-class AppendOnlyError(Exception):
-    """Raised on an attempt to change or delete a record that is kept as it was written."""
-
-
-class AppendOnlyQuerySet(SchoolOwnedQuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
-
-    def update_or_create(self, *args: Any, **kwargs: Any) -> Any:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
+__all__ = ["AppendOnly", "AppendOnlyError", "AppendOnlyQuerySet", "frozen_fields_changed"]
 
 
 class AppendOnly(SchoolOwned):

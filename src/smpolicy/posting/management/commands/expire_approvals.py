@@ -8,13 +8,12 @@ tests and for replaying a missed run).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from smpolicy.posting.workflow import expire_due
+from smpolicy.schools.clock import command_now
 from smpolicy.schools.models import School
 
 
@@ -28,7 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        now = self.clock(options.get("now"))
+        now = command_now(options.get("now"))
         school = None
         if options.get("school"):
             school = School.objects.filter(slug=options["school"]).first()
@@ -36,13 +35,3 @@ class Command(BaseCommand):
                 raise CommandError(f"no school with the slug {options['school']!r}")
         count = expire_due(now, school)
         self.stdout.write(f"{count} post{'s' if count != 1 else ''} expired")
-
-    @staticmethod
-    def clock(value: str | None) -> dt.datetime:
-        if not value:
-            return timezone.now()
-        try:
-            parsed = dt.datetime.fromisoformat(value)
-        except ValueError as exc:
-            raise CommandError(f"--now: {value!r} is not an ISO 8601 time") from exc
-        return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from smpolicy.registers.reminders import run
+from smpolicy.schools.clock import command_now
 from smpolicy.schools.models import School
 
 
@@ -28,14 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--school", help="only this school (its slug)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        now = timezone.now()
-        if options.get("now"):
-            try:
-                now = dt.datetime.fromisoformat(options["now"])
-            except ValueError as exc:
-                raise CommandError(f"--now: {exc}") from None
-            if timezone.is_naive(now):
-                now = timezone.make_aware(now)
+        now = command_now(options.get("now"))
         schools = School.objects.all()
         if options.get("school"):
             schools = schools.filter(slug=options["school"])

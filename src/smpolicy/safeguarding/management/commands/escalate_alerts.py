@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandParser
 
 from smpolicy.safeguarding.alerts import escalate
+from smpolicy.schools.clock import command_now
 
 
 class Command(BaseCommand):
@@ -25,13 +24,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        now = timezone.now()
-        if options.get("now"):
-            try:
-                now = dt.datetime.fromisoformat(options["now"])
-            except ValueError as exc:
-                raise CommandError(f"--now: {exc}") from None
-            if timezone.is_naive(now):
-                now = timezone.make_aware(now)
+        now = command_now(options.get("now"))
         for report, what in escalate(now):
             self.stdout.write(f"{report.school.slug} {report.reference}: {what}")
