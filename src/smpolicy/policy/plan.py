@@ -175,21 +175,11 @@ class Plan:
         return sure, maybe, absent & self.absence_matters
 
     def derive(self, facts: dict[str, Any]) -> None:
-        """What the catalogue adds about the platform (see situation.FACT_TYPES)."""
-        platform = self.platform(facts.get("channel.platform"))
+        """What the catalogue adds about the platform (see situation.FACT_TYPES), by the same
+        expressions the generated reader inlines (_DERIVED)."""
+        known = self.platform(facts.get("channel.platform"))
         age = facts.get("actor.age")
-        if platform is None:
-            facts["platform.known"] = facts["platform.social_media"] = None
-            facts["platform.category"] = facts["platform.min_age"] = None
-            facts["actor.below_platform_age"] = None
-            return
-        facts["platform.known"] = facts["platform.social_media"] = True
-        facts["platform.category"] = platform.category
-        facts["platform.min_age"] = platform.min_age
-        if platform.min_age is None:
-            facts["actor.below_platform_age"] = False
-        else:
-            facts["actor.below_platform_age"] = None if age is None else age < platform.min_age
+        facts.update(zip(_DERIVED, _derived(known, age), strict=True))
 
     def platform(self, key: str | None) -> Any:
         if key is None:
@@ -279,6 +269,11 @@ _DERIVED = {
     "actor.below_platform_age": "None if known is None else (False if known.min_age is None "
     "else (None if age is None else age < known.min_age))",
 }
+
+# The same expressions as a function, for facts read the slow way (Plan.derive).
+_derived: Callable[[Any, int | None], tuple[Any, ...]] = eval(  # the module's own constants
+    f"lambda known, age: ({', '.join(_DERIVED.values())},)"
+)
 
 
 class _Slow(Exception):

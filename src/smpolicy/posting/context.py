@@ -32,7 +32,7 @@ def logo_path(school: School) -> Path | None:
         return None
     try:
         path = Path(found.logo.path)
-    except (NotImplementedError, ValueError):
+    except (NotImplementedError, ValueError):  # a storage with no local files (e.g. S3)
         return None
     return path if path.is_file() else None
 
