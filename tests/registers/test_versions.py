@@ -191,3 +191,45 @@ def test_another_school_s_versions_never_show(room, other_room, login):
     assert client.get(reverse("registers:version", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("registers:version_pdf", args=[theirs.pk])).status_code == 404
     assert "Theirs." not in client.get(reverse("registers:versions")).content.decode()
+
+
+
+
+QUESTION = {"actor": {"role": "staff"}, "action": "other"}
+
+
+def approved_with_pack(room, pack_version: str, explain: str):
+    """An approved version whose pack says ``explain`` where the policy is silent."""
+    import yaml
+
+    data = yaml.safe_load(versions.current_pack_text(room.school))
+    data["pack"]["version"] = pack_version
+    data["fallback"]["explain"] = explain
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    version = versions.new_version(room.school, room.head, "Plainer fallback.", yaml_text=text)
+    versions.submit(version)
+    versions.sign(version, room.chair, "chair", timezone.localdate())
+    versions.sign(version, room.head, "head", timezone.localdate())
+    versions.record_meeting(version, timezone.localdate())
+    return version
+
+
+def test_the_version_in_force_is_the_policy_every_decision_applies(room):
+    from smpolicy.asking.engines import engine_for
+
+    assert engine_for(room.school).decide(QUESTION)["policy"]["version"] == "2026.11.1"
+    version = approved_with_pack(room, "2027.1.1", "Ask the Headteacher; this version says so.")
+    # Approved is not yet in force: decisions still follow the pack before it.
+    assert engine_for(room.school).decide(QUESTION)["policy"]["version"] == "2026.11.1"
+    versions.put_in_force(version, timezone.localdate())
+    decision = engine_for(room.school).decide(QUESTION)
+    assert decision["policy"] == {"pack": "straits-primary", "version": "2027.1.1"}
+    assert "this version says so" in decision["explanation"]
+
+
+def test_a_version_in_force_at_one_school_leaves_another_school_alone(room, other_room):
+    from smpolicy.asking.engines import engine_for
+
+    versions.put_in_force(approved_with_pack(room, "2027.2.1", "Ours."), timezone.localdate())
+    assert engine_for(room.school).decide(QUESTION)["policy"]["version"] == "2027.2.1"
+    assert engine_for(other_room.school).decide(QUESTION)["policy"]["version"] == "2026.11.1"
