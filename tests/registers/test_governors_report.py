@@ -187,3 +187,31 @@ def test_terms():
     assert from_slug("2026-autumn").end == dt.date(2026, 12, 31)
     assert from_slug("2026-winter") is None and from_slug("x") is None
     assert Term("spring", 2027).previous() == Term("autumn", 2026)
+
+
+def test_small_counts_about_pupils_are_shown_as_fewer_than_five(demo):
+    report = governors.build(demo, term_of(timezone.localdate()))
+    safeguarding = next(s for s in report.sections if s.title == "Safeguarding reports")
+    by_kind = safeguarding.blocks[0]
+    # Three reports: two of one kind, one of another. No count of 1 to 4 shows, none is drawn.
+    assert ("Reports made", "fewer than 5") in by_kind.rows
+    assert all(
+        value in ("fewer than 5", "not shown", "0") or int(value) >= 5 for _, value in by_kind.rows
+    )
+    assert by_kind.chart is None
+    assert "fewer than 5" in by_kind.note
+    text = pdf_text(pdf.governors_pdf(report))
+    assert "fewer than 5" in text
+
+
+def test_one_hidden_cell_hides_the_next_smallest_so_the_total_cannot_give_it_back():
+    rows, bars = governors._breakdown([("Pupil contact", 12), ("Cyberbullying", 7), ("Other", 2)])
+    assert rows == [("Pupil contact", "12"), ("Cyberbullying", "not shown"),
+                    ("Other", "fewer than 5")]
+    assert bars == [("Pupil contact", 12)]
+    rows, bars = governors._breakdown([("A", 12), ("B", 7), ("C", 0)])
+    assert rows == [("A", "12"), ("B", "7"), ("C", "0")]
+    assert bars == [("A", 12), ("B", 7), ("C", 0)]
+    # Without a total beside it, one hidden cell cannot be worked out, so it hides alone.
+    rows, _ = governors._breakdown([("A", 12), ("B", 7), ("C", 2)], total_shown=False)
+    assert rows == [("A", "12"), ("B", "7"), ("C", "fewer than 5")]

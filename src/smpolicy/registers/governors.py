@@ -93,6 +93,46 @@ def _on(term: Term, name: str) -> Q:
     return Q(**{f"{name}__gte": term.start, f"{name}__lte": term.end})
 
 
+# -- small numbers -------------------------------------------------------------------------------
+# Counts about children are shown the way the DfE publishes statistics: a count from 1 to 4 is
+# "fewer than 5", since a governor who knows the school could tell who a "1" is. Where one cell of
+# a breakdown is hidden, the next smallest is hidden too, so that the total minus the others cannot
+# give it back. Counts about the policy's own running (versions, sign-off, staff) are shown whole.
+SMALL = 5
+HIDDEN = f"fewer than {SMALL}"
+WITHHELD = "not shown"
+SMALL_NOTE = (
+    f"Counts from 1 to {SMALL - 1} about pupils' records are shown as \u201c{HIDDEN}\u201d, and "
+    "are not drawn, so that no child can be recognised from them; where the total would give "
+    "such a count back, one more count is \u201cnot shown\u201d."
+)
+
+
+def _hidden(n: int) -> bool:
+    return 0 < n < SMALL
+
+
+def _count(n: int) -> str:
+    return HIDDEN if _hidden(n) else str(n)
+
+
+def _breakdown(
+    counts: list[tuple[str, int]], total_shown: bool = True
+) -> tuple[list[tuple[str, str]], list[tuple[str, int]]]:
+    """The rows and chart bars of a breakdown by category, with small cells hidden."""
+    hidden = {label for label, n in counts if _hidden(n)}
+    if len(hidden) == 1 and total_shown:
+        rest = sorted((n, label) for label, n in counts if label not in hidden and n > 0)
+        if rest:
+            hidden.add(rest[0][1])
+    rows = [
+        (label, _count(n) if label not in hidden or _hidden(n) else WITHHELD)
+        for label, n in counts
+    ]
+    bars = [(label, n) for label, n in counts if label not in hidden]
+    return rows, bars
+
+
 # -- this app's sections ------------------------------------------------------------------------
 
 
@@ -278,26 +318,28 @@ def safeguarding_section(school: School, term: Term) -> Section | None:
         1 for made, opened in urgent.filter(first_opened_at__isnull=False).values_list(
             "recorded_at", "first_opened_at") if (opened - made) <= dt.timedelta(minutes=15)
     )
+    kind_rows, kind_bars = _breakdown([(kinds.get(k, k), n) for k, n in by_kind.most_common()])
+    clause_rows, clause_bars = _breakdown(by_clause.most_common(), total_shown=False)
     blocks = [
         Block(
             "Reports made this term, by kind",
-            [("Reports made", str(reports.count()))]
-            + [(kinds.get(k, k), str(n)) for k, n in by_kind.most_common()],
-            Chart("Reports by kind", [(kinds.get(k, k), n) for k, n in by_kind.most_common()]),
+            [("Reports made", _count(reports.count())), *kind_rows],
+            Chart("Reports by kind", kind_bars) if kind_bars else None,
+            note=SMALL_NOTE,
         ),
         Block(
             "By the policy's clause",
-            [(c, str(n)) for c, n in by_clause.most_common()],
-            Chart("Reports by clause", list(by_clause.most_common(10))) if by_clause else None,
+            clause_rows,
+            Chart("Reports by clause", clause_bars[:10]) if clause_bars else None,
         ),
         Block(
             "Time to first response",
             [
                 ("Median time until a report was first opened",
                  f"{round(statistics.median(waits))} minutes" if waits else "no reports opened"),
-                ("Urgent reports", str(urgent.count())),
-                ("Urgent reports opened within 15 minutes", str(urgent_quick)),
-                ("Not yet opened", str(reports.filter(first_opened_at__isnull=True).count())),
+                ("Urgent reports", _count(urgent.count())),
+                ("Urgent reports opened within 15 minutes", _count(urgent_quick)),
+                ("Not yet opened", _count(reports.filter(first_opened_at__isnull=True).count())),
             ],
         ),
     ]
@@ -305,9 +347,9 @@ def safeguarding_section(school: School, term: Term) -> Section | None:
     if case_model is not None:
         cases: Any = case_model._default_manager.filter(school=school)
         blocks.append(Block("Cases", [
-            ("Opened this term", str(cases.filter(_in(span, "opened_at")).count())),
-            ("Closed this term", str(cases.filter(_in(span, "closed_at")).count())),
-            ("Open at the end of the term", str(
+            ("Opened this term", _count(cases.filter(_in(span, "opened_at")).count())),
+            ("Closed this term", _count(cases.filter(_in(span, "closed_at")).count())),
+            ("Open at the end of the term", _count(
                 cases.filter(opened_at__lt=span[1]).filter(
                     Q(closed_at__isnull=True) | Q(closed_at__gte=span[1])).count())),
         ]))
@@ -318,12 +360,13 @@ def safeguarding_section(school: School, term: Term) -> Section | None:
         )
         labels = _choices(outcome_model, "kind")
         by_outcome = Counter(outcomes.values_list("kind", flat=True))
+        outcome_rows, outcome_bars = _breakdown(
+            [(labels.get(k, k), n) for k, n in by_outcome.most_common()], total_shown=False
+        )
         blocks.append(Block(
             "Outcomes decided this term",
-            [(labels.get(k, k), str(n)) for k, n in by_outcome.most_common()]
-            or [("Outcomes decided", "0")],
-            Chart("Outcomes by kind", [(labels.get(k, k), n) for k, n in
-                                       by_outcome.most_common()]) if by_outcome else None,
+            outcome_rows or [("Outcomes decided", "0")],
+            Chart("Outcomes by kind", outcome_bars) if outcome_bars else None,
         ))
     return Section("Safeguarding reports", "code.report-child-contact", blocks,
                    intro="Counts of records, never of named people.")
@@ -344,22 +387,26 @@ def network_section(school: School, term: Term) -> Section | None:
                       "pupil_network": "Pupil network", "": "Unknown network"}
     statuses = _choices(finding_model, "status")
     by_status = Counter(findings.values_list("status", flat=True))
+    clause_rows, clause_bars = _breakdown(by_clause.most_common())
+    category_rows, category_bars = _breakdown(by_category.most_common())
+    network_rows, _ = _breakdown(
+        [(network_labels.get(k, k), n) for k, n in by_network.most_common()]
+    )
+    status_rows, _ = _breakdown([(statuses.get(k, k), n) for k, n in by_status.most_common()])
     return Section("Network monitoring findings", "monitoring", [
         Block(
             "Findings this term, by clause",
-            [("Findings", str(findings.count()))]
-            + [(c, str(n)) for c, n in by_clause.most_common()],
-            Chart("Findings by clause", list(by_clause.most_common(10))) if by_clause else None,
+            [("Findings", _count(findings.count())), *clause_rows],
+            Chart("Findings by clause", clause_bars[:10]) if clause_bars else None,
+            note=SMALL_NOTE,
         ),
         Block(
             "By category",
-            [(c, str(n)) for c, n in by_category.most_common()],
-            Chart("Findings by category", list(by_category.most_common(10)))
-            if by_category else None,
+            category_rows,
+            Chart("Findings by category", category_bars[:10]) if category_bars else None,
         ),
-        Block("By network", [(network_labels.get(k, k), str(n))
-                             for k, n in by_network.most_common()]),
-        Block("Reviewed", [(statuses.get(k, k), str(n)) for k, n in by_status.most_common()]),
+        Block("By network", network_rows),
+        Block("Reviewed", status_rows),
     ])
 
 
