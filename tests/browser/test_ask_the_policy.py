@@ -69,3 +69,22 @@ def test_no_asset_comes_from_another_host(page: Page, live_server, teacher) -> N
     sign_in(page, live_server.url, "ada.lovelace")
     page.goto(f"{live_server.url}/ask/")
     assert requested and all(url.startswith(live_server.url) for url in requested), requested
+
+
+def test_a_teacher_names_the_parent_and_the_register_answers_for_them(page: Page, live_server, teacher, school) -> None:
+    from smpolicy.registers.declarations import declare
+    from smpolicy.schools import testing
+
+    parent = testing.make_person(school, "parent", "Sarah", "Smith")
+    declare(teacher, [parent], "Our children are in the same football team.", ["facebook"])
+    sign_in(page, live_server.url, "ada.lovelace")
+    page.goto(f"{live_server.url}/ask/")
+    page.get_by_label("Friend, follow, invite or accept someone on social media").check()
+    page.get_by_label("My own social media account").check()
+    page.get_by_label("If it is about a pupil or a parent here: who?").select_option(label="Sarah Smith")
+    assert accessibility_violations(page) == []
+    page.get_by_role("button", name="Ask the policy").click()
+
+    expect(page.get_by_role("heading", name="Allowed, if you do what follows")).to_be_visible()
+    expect(page.get_by_test_id("filled")).to_contain_text("You have declared a social contact with this family")
+    assert accessibility_violations(page) == []

@@ -121,9 +121,33 @@ class AskForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    person = forms.ChoiceField(
+        label="If it is about a pupil or a parent here: who? (optional)",
+        help_text="The school's records then answer what they know: their age, whether they "
+        "are on roll, and whether you have declared a social contact with the family.",
+        choices=(),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, people: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["platform"].choices = _platform_choices()
+        self.people = {str(p.pk): p for p in people or ()}
+        if not self.people:
+            del self.fields["person"]
+            return
+        groups: dict[str, list[tuple[str, str]]] = {"pupil": [], "parent": []}
+        for pk, p in self.people.items():
+            groups.setdefault(p.role, []).append((pk, p.full_name))
+        self.fields["person"].choices = [(UNSURE, "Nobody on the roster / rather not say")] + [
+            (label, groups[role])
+            for role, label in (("pupil", "Pupils"), ("parent", "Parents and carers"))
+            if groups[role]
+        ]
+
+    def picked(self) -> Any | None:
+        """The pupil or parent picked, if any (one of the school's, by construction)."""
+        return self.people.get(self.cleaned_data.get("person") or "")
 
     def situation(self) -> dict[str, Any]:
         """The contract's situation from the answers; 'Not sure' leaves a field out."""

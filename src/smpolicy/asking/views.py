@@ -9,13 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from smpolicy.asking import labels
+from smpolicy.asking import labels, records
 from smpolicy.asking.engines import engine_for
 from smpolicy.asking.forms import AskForm
 from smpolicy.asking.models import DecisionRecord
 from smpolicy.policy import SituationError
 from smpolicy.policy.vocabulary import CONTENT_FLAGS
 from smpolicy.schools.access import requires
+from smpolicy.schools.models import Person
 
 
 @requires("ask_policy")
@@ -24,12 +25,16 @@ def ask(request: HttpRequest) -> HttpResponse:
     school = request.school  # type: ignore[attr-defined]
     engine = engine_for(school)
     result: dict[str, Any] | None = None
+    people = _pickable(school, person)
     if request.method == "POST":
-        form = AskForm(request.POST)
+        form = AskForm(request.POST, people=people)
         if form.is_valid():
             situation = form.situation()
             try:
+                filled = records.complete(situation, person, form.picked())
                 decision = engine.decide(situation)
+            except records.RecordsConflict as exc:
+                form.add_error("person", str(exc))
             except SituationError as exc:  # the form only offers the vocabulary; belt and braces
                 form.add_error(None, str(exc))
             else:
@@ -42,11 +47,23 @@ def ask(request: HttpRequest) -> HttpResponse:
                     decision=decision,
                 )
                 result = present(decision, engine.pack.clauses, situation)
+                result["filled"] = filled
     else:
         initial = {"role": person.role if person is not None else "staff"}
-        form = AskForm(initial=initial)
+        form = AskForm(initial=initial, people=people)
     status = 422 if request.method == "POST" and not form.is_valid() else 200
     return render(request, "asking/ask.html", {"form": form, "result": result}, status=status)
+
+
+def _pickable(school: Any, person: Any) -> list[Any]:
+    """Pupils and parents the asker may pick; only those who work for the school see the list."""
+    if school is None or person is None or not person.is_school_representative:
+        return []
+    return list(
+        Person.objects.for_school(school)
+        .filter(role__in=records.PICKABLE_ROLES)
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 def present(
