@@ -29,8 +29,9 @@ _EMAIL = re.compile(
     r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24})(?![\w-])"
 )
 # "jo.bloggs at gmail dot com", "jo [at] gmail [dot] com", "jo(at)gmail(dot)co(dot)uk"
-_AT = r"\s*(?:\[at\]|\(at\)|\{at\}|\sat\s)\s*"
-_DOT = r"\s*(?:\[dot\]|\(dot\)|\{dot\}|\sdot\s)\s*"
+# "jo @ gmail . com": spaced out so a bot will not read it, which a person still can.
+_AT = r"\s*(?:\[at\]|\(at\)|\{at\}|\sat\s|\s@\s)\s*"
+_DOT = r"\s*(?:\[dot\]|\(dot\)|\{dot\}|\sdot\s|\s\.\s)\s*"
 _WRITTEN_EMAIL = re.compile(
     r"(?<![\w.])([A-Za-z0-9][A-Za-z0-9._-]{0,63}(?:"
     + _DOT
@@ -44,6 +45,22 @@ _WRITTEN_EMAIL = re.compile(
 _WRITTEN_DOT = re.compile(_DOT, re.IGNORECASE)
 # Seven digits, loosely separated: the least a phone number can be; cheaper than the matcher.
 _DIGITS = re.compile(r"\d(?:[\s().\-]{0,3}\d){6}")
+# A label just before a number that says it is a reference, not a phone: order and invoice
+# numbers, bookings, accounts, ISBNs. People write these with leading zeros, phone-length.
+_REFERENCE_LABEL = re.compile(
+    r"\b(?:(?:order|ref|reference|invoice|inv|tracking|booking|account|acct|a/c|policy|serial"
+    r"|transaction|confirmation|receipt|purchase order|po|isbn|issn|upn|urn|ucas|laestab|vat|utr"
+    r"|sort code|consignment|parcel|voucher|gift card)(?:'s)?"
+    r"(?:\s*(?:no\.?|nos\.?|number|num|#|code|ref|id))?"
+    r"|(?:case|claim|customer|member|membership|registration|reg|company|charity|ticket|card"
+    r"|passport|licence|license|item|product|model|part|batch|student|pupil|candidate|exam"
+    r"|room|flight|nhs|national insurance|ni|tax|dfe|id)"
+    r"\s*(?:no\.?|nos\.?|number|num|#|ref|id))\s*(?:is|was|:|#|-)?\s*$",
+    re.IGNORECASE,
+)
+# Groups of digits the way UK numbers are grouped: the first group after the trunk 0 is the
+# area code or mobile prefix, so never one or two digits ("0-14-032872-1" is an ISBN).
+_FIRST_GROUP = re.compile(r"^\(?(\d+)")
 FREEMAIL = frozenset(
     {
         "gmail.com",
@@ -123,10 +140,20 @@ def find_emails(text: str, school_domains: tuple[str, ...]) -> Iterator[Contact]
                 continue
             yield Contact("personal_email", m.start(), m.end(), 1.0)
     lowered = text.lower()
-    if ("at" in lowered and "dot" in lowered) or "[at]" in lowered or "(at)" in lowered:
+    if (
+        ("at" in lowered and ("dot" in lowered or "." in lowered))
+        or "[at]" in lowered
+        or "(at)" in lowered
+        or " @ " in lowered
+    ):
         for m in _WRITTEN_EMAIL.finditer(text):
-            domain = _WRITTEN_DOT.sub(".", m.group(2))
+            domain = _WRITTEN_DOT.sub(".", m.group(2)).lower()
             if _is_school_domain(domain, school_domains):
+                continue
+            # "at" with real dots ("jo at gmail.com") is an address only at a mail provider:
+            # "I work at bbc.co.uk" is a place of work.
+            written = _WRITTEN_DOT.search(m.group()) or "[at]" in m.group().lower()
+            if not written and "(at)" not in m.group().lower() and domain not in FREEMAIL:
                 continue
             yield Contact("personal_email", m.start(), m.end(), 0.85)
 
@@ -146,6 +173,12 @@ def find_phones(text: str, school_numbers: frozenset[str]) -> Iterator[Contact]:
         # a run of digits (a date range, a reference) is not taken for a phone number.
         if not written_international and not digits.startswith("0"):
             continue
+        if _REFERENCE_LABEL.search(text[max(0, m.start - 40) : m.start]):
+            continue
+        first = _FIRST_GROUP.match(raw.lstrip())
+        if not written_international and first and len(first.group(1)) < min(3, len(digits)):
+            continue
+        uk = e164.startswith("+44")
         if _DRAMA.match(e164):
             confidence = 1.0
         elif phonenumbers.is_valid_number(number):
@@ -153,6 +186,9 @@ def find_phones(text: str, school_numbers: frozenset[str]) -> Iterator[Contact]:
             if phonenumbers.number_type(number) not in _PERSONAL_TYPES:
                 continue
             confidence = 1.0
+        elif not uk:
+            # A foreign number must be a real one: "00" before a reference is no dialling code.
+            continue
         elif len(digits) >= 10 and (written_international or digits[:2] in ("01", "02", "07")):
             confidence = 0.7
         else:

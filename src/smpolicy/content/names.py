@@ -44,8 +44,39 @@ _CLASS_BEFORE = re.compile(
     r"(?:(?:year|yr|y)\s*\d+|reception|nursery|class\s+\w+)(?:'s)?\s*(?:pupil|child|star)?\s*$",
     re.IGNORECASE,
 )
+# What a child does, just after a word that may be a name: "Ruby scored", "Will helped out".
+# Only things people do, never what a season, a month or a flower is ("Summer was lovely").
+_DOES_AFTER = re.compile(
+    r"^\s+(?:won|wins|scored|sang|sings|painted|drew|wrote|built|tidied|helped|brought|led"
+    r"|danced|performed|recited|earned|achieved|finished|completed|tried|played|swam|ran|jumped"
+    r"|climbed|raised|donated|baked|cooked|smiled|laughed|cried|shared|answered|asked|told|said"
+    r"|loves|loved|enjoyed|came (?:first|second|third|top)|got (?:his|her|their|a|an|the|top)"
+    r"|did (?:a|an|his|her|their|so|really|brilliantly|amazingly|brilliant|amazing|great|well)"
+    r"|has (?:won|made|done|got|earned|achieved|written|settled)"
+    r"|was (?:awarded|chosen|picked|named|star)|is (?:star|our star|off sick|in hospital))\b",
+    re.IGNORECASE,
+)
+# A sentence about names as words, or star signs: "Ava and Theo are my favourite baby names",
+# "Leo season starts today". First names alone in it are not people.
+_ABOUT_NAMES = re.compile(
+    r"\b(?:baby|popular|favourite|favorite|common|top|trendy|unusual|boys'?|girls'?|pet|dog'?s?"
+    r"|cat'?s?) names?\b|\bnames? (?:for|of the year)\b|\bcommon name\b|\bhoroscope"
+    r"|\bzodiac|\bstar sign|\b(?:leo|aries|gemini|libra|virgo|scorpio|pisces) season\b",
+    re.IGNORECASE,
+)
+_CLASS_WORDS = frozenset({"year", "class", "reception", "nursery", "form", "group", "team"})
+
+
+def _sentence_around(text: str, pos: int) -> tuple[int, int]:
+    start = max(text.rfind(c, 0, pos) for c in ".!?\n") + 1
+    ends = [e for e in (text.find(c, pos) for c in ".!?\n") if e >= 0]
+    return start, min(ends) + 1 if ends else len(text)
+
+
 # "Harry Potter", "Charlie and the Chocolate Factory": a first name inside another name or a title.
 _TITLE_AFTER = re.compile(r"^(?:\s+(?:and|of|in|&)\s+the\s+[A-Z]|\s+[A-Z][a-z]+)")
+_PLAIN_TITLES = frozenset({"mr", "mrs", "ms", "mx", "dr"})
+_TEXT_SPEAK = frozenset("abcinoruxy")
 _ADULT_ROLES = frozenset(
     {"staff", "volunteer", "trainee", "governor", "elected_member", "third_party", "parent"}
 )
@@ -134,6 +165,20 @@ def _deletes(word: str, depth: int) -> set[str]:
     return out
 
 
+def _variants(name: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A name's tokens as written on the roster, and spaced or joined where it has a hyphen or
+    several words: "Mary-Jane" is also written "Mary Jane" and "Maryjane"."""
+    if not name:
+        return []
+    out = [name]
+    spaced = tuple(part for tok in name for part in tok.split("-") if part)
+    if spaced != name:
+        out.append(spaced)
+    if len(spaced) > 1:
+        out.append(("".join(spaced),))
+    return out
+
+
 class NameIndex:
     """The roster's names, ready to find in text. Built once per school context."""
 
@@ -152,19 +197,24 @@ class NameIndex:
         self.given: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         self.family: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         self.last: list[tuple[str, ...]] = []
+        # every way the surname is written: "Van der Berg", "Vanderberg"; "Smith-Jones",
+        # "Smith Jones", "Smithjones"
+        self.last_forms: list[tuple[tuple[str, ...], ...]] = []
         self.initials: list[str] = []
         for idx, person in enumerate(self.people):
             last = self._name_tokens(person.last_name)
             self.last.append(last)
             self.initials.append(last[0][:1] if last else "")
-            if last:
-                self.family.setdefault(last[0], []).append((idx, last))
+            forms = _variants(last)
+            self.last_forms.append(tuple(forms))
+            for form in forms:
+                self.family.setdefault(form[0], []).append((idx, form))
             seen: set[tuple[str, ...]] = set()
             for given_name in (person.first_name, person.preferred_name):
-                toks = self._name_tokens(given_name or "")
-                if toks and toks not in seen:
-                    seen.add(toks)
-                    self.given.setdefault(toks[0], []).append((idx, toks))
+                for toks in _variants(self._name_tokens(given_name or "")):
+                    if toks not in seen:
+                        seen.add(toks)
+                        self.given.setdefault(toks[0], []).append((idx, toks))
         self._fuzzy: dict[str, set[str]] = {}
         for token in set(self.given) | set(self.family):
             for d in _deletes(token, allowed_edits(token)):
@@ -278,20 +328,21 @@ class NameIndex:
             return False
         return all(toks[i + k].norm == parts[k] for k in range(1, len(parts)))
 
-    def _last_at(self, toks: list[Token], j: int, person: int) -> int | None:
-        """Edits needed for person's surname at token j (None: not there)."""
-        last = self.last[person]
-        if not last or j + len(last) > len(toks):
-            return None
-        if all(toks[j + k].norm == last[k] for k in range(len(last))):
-            return 0
-        if len(last) == 1:
-            limit = min(allowed_edits(last[0]), allowed_edits(toks[j].norm))
-            if limit:
-                k = distance(toks[j].norm, last[0], limit)
-                if k <= limit:
-                    return k
-        return None
+    def _last_at(self, toks: list[Token], j: int, person: int) -> tuple[int, int] | None:
+        """(edits, tokens) of person's surname at token j, in any of its written forms."""
+        best: tuple[int, int] | None = None
+        for last in self.last_forms[person]:
+            if j + len(last) > len(toks):
+                continue
+            if all(toks[j + k].norm == last[k] for k in range(len(last))):
+                return 0, len(last)
+            if len(last) == 1 and best is None:
+                limit = min(allowed_edits(last[0]), allowed_edits(toks[j].norm))
+                if limit:
+                    k = distance(toks[j].norm, last[0], limit)
+                    if k <= limit:
+                        best = (k, 1)
+        return best
 
     def _full(self, text: str, toks: list[Token], i: int) -> tuple[Mention, int] | None:
         best: dict[int, tuple[int, int]] = {}  # person -> (end token, edits)
@@ -305,15 +356,16 @@ class NameIndex:
             j = i + used
             if j >= len(toks) or not self._joined(text, toks, j - 1, j):
                 continue
-            last_edits = self._last_at(toks, j, person)
-            if last_edits is None:
+            at = self._last_at(toks, j, person)
+            if at is None:
                 continue
+            last_edits, last_len = at
             total = edits + last_edits
             # Both misspelt: only for long names, where two slips still leave it clear.
             short = min(len(toks[i].norm), len(toks[j].norm)) < 5
             if edits and last_edits and (short or total > 2):
                 continue
-            end = j + len(self.last[person]) - 1
+            end = j + last_len - 1
             if not self._full_plausible(toks, i, end, edits, last_edits):
                 continue
             prior = best.get(person)
@@ -346,7 +398,8 @@ class NameIndex:
         if full is not None:
             m, nxt = full
             return Mention(start, m.end, m.people, max(m.confidence, 0.95), "title"), nxt
-        if not toks[j].cap:
+        # "mr wood": after a title that is only ever a title, the surname needs no capital.
+        if not toks[j].cap and toks[i].norm not in _PLAIN_TITLES:
             return None
         adults: list[tuple[int, int]] = []
         norm = toks[j].norm
@@ -384,12 +437,18 @@ class NameIndex:
         if j >= len(toks) or not self._joined(text, toks, i, j):
             return None
         letter = toks[j].raw
-        if len(letter) != 1 or not letter.isupper():
+        if len(letter) != 1 or not letter.isalpha():
             return None
         after = text[toks[j].end : toks[j].end + 1]
         # "I" and "A" are words; with a full stop after them they are initials.
         if letter in "IA" and after != ".":
             return None
+        if letter.islower():
+            # "amira k": in lower case only after a name no word could be, and not a letter
+            # that stands for a word in text speak ("u", "r", "n", "x").
+            norm = toks[i].norm
+            if letter in _TEXT_SPEAK or self.everyday(norm) or self.is_word(norm):
+                return None
         initial = fold(letter)
         people = tuple(
             sorted(
@@ -456,9 +515,17 @@ class NameIndex:
         named = {p for m in found for p in m.people if m.form in ("full", "initial", "title")}
         accepted: dict[int, Mention] = {}
         waiting: list[tuple[int, tuple[int, ...], bool]] = []
+        about_names: dict[int, bool] = {}
         for i, people, misspelt in pending:
             tok = toks[i]
             if tok.cap and not tok.possessive and self._other_name_after(text, toks, i):
+                continue
+            if tok.possessive and self._work_after_possessive(toks, i):
+                continue
+            start, end = _sentence_around(text, tok.start)
+            if start not in about_names:
+                about_names[start] = bool(_ABOUT_NAMES.search(text, start, end))
+            if about_names[start]:
                 continue
             same = tuple(p for p in people if p in named)
             everyday = self.everyday(tok.norm)
@@ -484,6 +551,8 @@ class NameIndex:
                     waiting.append((i, people, misspelt))
                 continue
             if len(tok.norm) <= 3 and not tok.cap:
+                # "theo wright and ava": a short name in lower case only in a list of names
+                waiting.append((i, people, misspelt))
                 continue
             accepted[i] = Mention(tok.start, tok.end, people, confidence, "first")
         # Names in a list with other names ("Grace, Will and Oliver") are names.
@@ -495,7 +564,7 @@ class NameIndex:
             for item in list(waiting):
                 i, people, _ = item
                 tok = toks[i]
-                if not tok.cap:
+                if not tok.cap and (self.everyday(tok.norm) or self.is_word(tok.norm)):
                     continue
                 if self._listed_with(text, toks, i, anchors):
                     accepted[i] = Mention(tok.start, tok.end, people, 0.75, "first")
@@ -503,6 +572,20 @@ class NameIndex:
                     waiting.remove(item)
                     changed = True
         return list(accepted.values())
+
+    def _work_after_possessive(self, toks: list[Token], i: int) -> bool:
+        """ "Noah's Ark", "Charlotte's Web": a possessive name before a capitalised word that is
+        no one's name and no family or class word is the title of a story, a place, a shop."""
+        j = i + 1
+        if j >= len(toks) or not toks[j].cap or toks[j].initial:
+            return False
+        nxt = toks[j].norm
+        return (
+            nxt not in self.possessed
+            and nxt not in self.given
+            and nxt not in self.family
+            and nxt not in _CLASS_WORDS
+        )
 
     def _other_name_after(self, text: str, toks: list[Token], i: int) -> bool:
         """The name runs on into words that are no one's on the roster: another name, a title."""
@@ -538,7 +621,10 @@ class NameIndex:
 
     def _cue(self, text: str, toks: list[Token], i: int) -> bool:
         tok = toks[i]
-        if _CLASS_AFTER.match(text[tok.end : tok.end + 24]):
+        after = text[tok.end : tok.end + 32]
+        if _CLASS_AFTER.match(after):
+            return True
+        if tok.cap and not tok.possessive and _DOES_AFTER.match(after):
             return True
         if tok.possessive and i + 1 < len(toks) and toks[i + 1].norm in self.possessed:
             return True

@@ -1010,12 +1010,16 @@ def check_text(text: str, school: SchoolContext) -> list[TextFinding]:
     t = Text(text, school)
     out: list[TextFinding] = []
     index = school.names
+    emails = list(find_emails(text, tuple(school.email_domains)))
+    if emails:
+        # "sarah.k@outlook.com": the address is the finding; a name inside it is no mention.
+        t.mentions = [m for m in t.mentions if not any(c.start <= m.start < c.end for c in emails)]
     for m in t.mentions:
         kinds = {index.people[p].kind for p in m.people}
         kind = next(k for k in ("pupil_name", "staff_name", "parent_name") if k in kinds)
         about = ("pupils",) if kind == "pupil_name" else ("staff",) if kind == "staff_name" else ()
         out.append(TextFinding(kind, m.start, m.end, m.confidence, people=m.people, about=about))
-    for c in find_emails(text, tuple(school.email_domains)):
+    for c in emails:
         out.append(TextFinding(c.kind, c.start, c.end, c.confidence))
     for c in find_phones(text, school.own_numbers):
         out.append(TextFinding(c.kind, c.start, c.end, c.confidence))
