@@ -516,3 +516,39 @@ class PostEvent(SchoolOwned):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("a post's history cannot be deleted")
+
+
+class PostAlert(SchoolOwned):
+    """Someone must look at an official post: shown in the app at once, and e-mailed as a link
+    only (alerts.py). The approvers are told of a submission, the author of the answer."""
+
+    class Kind(models.TextChoices):
+        APPROVAL_NEEDED = "approval_needed", "Waiting for your approval"
+        APPROVED = "approved", "Your post is approved: ready to publish"
+        REJECTED = "rejected", "Your post was rejected"
+        EXPIRED = "expired", "Your post's approval lapsed"
+
+    post = models.ForeignKey(OfficialPost, on_delete=models.PROTECT, related_name="alerts")
+    recipient = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Which submission and step it is about, so a new round or step is a new alert.
+    round = models.PositiveIntegerField()
+    step = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_problem = models.CharField(max_length=300, blank=True)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    school_from = "post"
+
+    class Meta:
+        ordering = ["seen_at", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "recipient", "kind", "round", "step"],
+                name="post_alert_once_per_person_and_step",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"

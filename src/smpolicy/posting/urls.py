@@ -9,6 +9,7 @@ app_name = "posting"
 urlpatterns = [
     path("check/", views.check_page, name="check"),
     path("", views.queues, name="queues"),
+    path("alerts/", views.alert_list, name="alerts"),
     path("<int:pk>/", views.post_detail, name="post"),
     path("<int:pk>/edit/", views.post_edit, name="post_edit"),
     path("<int:pk>/check/", views.post_check, name="post_check"),

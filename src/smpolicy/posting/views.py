@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from smpolicy.asking.engines import engine_for
-from smpolicy.posting import checking, workflow
+from smpolicy.posting import alerts, checking, workflow
 from smpolicy.posting.context import posting_settings
 from smpolicy.posting.forms import (
     BrandingDecisionForm,
@@ -45,6 +46,7 @@ from smpolicy.posting.models import (
     ConsentUse,
     OfficialPost,
     PhotoConsent,
+    PostAlert,
     PostImage,
     Spokesperson,
 )
@@ -91,7 +93,9 @@ def _head_only(request: HttpRequest) -> HttpResponse | None:
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context.setdefault("is_head", is_headteacher(getattr(request, "person", None)))
+    person = getattr(request, "person", None)
+    context.setdefault("is_head", is_headteacher(person))
+    context.setdefault("unseen_post_alerts", alerts.unseen_count(person))
     return render(request, template, context, status=status)
 
 
@@ -229,6 +233,28 @@ def queues(request: HttpRequest) -> HttpResponse:
     )
 
 
+@requires("check_post")
+@_person_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    """What needs the person: posts waiting for their approval, answers to their own posts."""
+    person = request.person  # type: ignore[attr-defined]
+    found = (
+        PostAlert.objects.for_school(request.school)  # type: ignore[attr-defined]
+        .filter(recipient=person)
+        .select_related("post", "post__author")
+        .order_by(models.F("seen_at").desc(nulls_first=True), "-created_at", "-pk")[:100]
+    )
+    # The rejection note is shown beside its alert: the e-mail said only that it is here.
+    rows = []
+    for alert in found:
+        note = None
+        if alert.kind == PostAlert.Kind.REJECTED:
+            rejection = alert.post.approvals.filter(round=alert.round, decision="rejected").first()
+            note = rejection.note if rejection else None
+        rows.append((alert, note))
+    return _render(request, "posting/alerts.html", {"rows": rows, "now": timezone.now()})
+
+
 # -- Official posts: one post ----------------------------------------------------------------
 
 
@@ -250,6 +276,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     if post.status_at(now) != post.status:
         workflow.expire(post, now)  # an approval that lapsed is written down when first seen
+    alerts.mark_seen(post, person, now)
     status = post.status_at(now)
     presented = None
     if post.check_result:

@@ -13,7 +13,9 @@ The rules live here, not in the views, so the page, the admin and any script obe
   after submission withdraws the submission, so an approval always covers what goes out;
 - an approval lapses when the post is not published by its scheduled time (``status_at`` at read
   time, and ``expire_due`` writes it down; ``smpolicy expire_approvals`` runs it);
-- every step, and every refused attempt to approve, is written to the post's append-only history.
+- every step, and every refused attempt to approve, is written to the post's append-only history;
+- the people who may answer a step are told as soon as it is theirs (a submission, an earlier
+  step approved), and the author is told of the answer and of a lapse (alerts.py).
 
 Every function takes ``now`` so tests and the management command can set the clock.
 """
@@ -30,10 +32,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from smpolicy.posting import checking
+from smpolicy.posting import alerts, checking
 from smpolicy.posting.context import posting_settings
 from smpolicy.posting.models import (
     OfficialPost,
+    PostAlert,
     PostApproval,
     PostEvent,
     PostImage,
@@ -488,7 +491,18 @@ def submit(post: OfficialPost, by: Person, now: dt.datetime | None = None) -> Of
         to_status=Status.SUBMITTED,
         details={"round": post.round, "steps": post.approvals_needed, "flags": found.flags},
     )
+    _tell_approvers(post, 1, at)
     return post
+
+
+def _tell_approvers(post: OfficialPost, step: int, at: dt.datetime) -> None:
+    ids = approvers_for_step(post, step, timezone.localdate(at))
+    people = Person.objects.for_school(post.school_id).filter(pk__in=ids)
+    alerts.raise_alerts(post, people, PostAlert.Kind.APPROVAL_NEEDED, step=step, at=at)
+
+
+def _tell_author(post: OfficialPost, kind: str, at: dt.datetime) -> None:
+    alerts.raise_alerts(post, [post.author], kind, at=at)
 
 
 def _answerable(post: OfficialPost, by: Person, at: dt.datetime, verb: str) -> int:
@@ -556,6 +570,10 @@ def approve(
             note=note,
             details={"round": post.round, "step": step, "of": post.approvals_needed},
         )
+        if final:
+            _tell_author(post, PostAlert.Kind.APPROVED, at)
+        else:
+            _tell_approvers(post, step + 1, at)
     return post
 
 
@@ -590,6 +608,7 @@ def reject(
             note=note.strip(),
             details={"round": post.round, "step": step},
         )
+        _tell_author(post, PostAlert.Kind.REJECTED, at)
     return post
 
 
@@ -671,6 +690,7 @@ def expire(post: OfficialPost, now: dt.datetime | None = None) -> bool:
                 "scheduled_for": post.scheduled_for.isoformat() if post.scheduled_for else None
             },
         )
+        _tell_author(post, PostAlert.Kind.EXPIRED, at)
     return True
 
 

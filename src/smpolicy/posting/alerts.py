@@ -1,0 +1,131 @@
+"""Telling people about official posts: in the app at once, and by e-mail as a link only.
+
+This follows the safeguarding alerts (smpolicy.safeguarding.alerts): an e-mail leaves the school's
+systems and may be read on a shared screen or forwarded, so it carries neither the post's text nor
+a pupil's name nor the approver's note, only that a post needs the reader and a link that asks them
+to sign in. The note and the post are in the app. E-mails go once the step is committed, so a step
+that was rolled back tells nobody.
+
+The safeguarding ``Alert`` belongs to a report, so posts keep their own ``PostAlert`` rows; the
+address book and the e-mail's shape are the safeguarding ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from smpolicy.posting.models import OfficialPost, PostAlert
+from smpolicy.safeguarding.alerts import _address as address_of
+from smpolicy.schools.models import Person
+
+log = logging.getLogger(__name__)
+Kind = PostAlert.Kind
+
+_SUBJECTS: dict[str, str] = {
+    Kind.APPROVAL_NEEDED: "An official post at {school} is waiting for your approval",
+    Kind.APPROVED: "Your official post at {school} has been approved",
+    Kind.REJECTED: "Your official post at {school} was not approved",
+    Kind.EXPIRED: "The approval of your official post at {school} has lapsed",
+}
+_WHAT: dict[str, str] = {
+    Kind.APPROVAL_NEEDED: "An official post has been submitted for the school's accounts and is "
+    "waiting for your approval.",
+    Kind.APPROVED: "Your official post has been approved and is ready to publish before its "
+    "scheduled time.",
+    Kind.REJECTED: "Your official post was not approved. The note saying why is in the app.",
+    Kind.EXPIRED: "Your official post was not out by its scheduled time, so its approval (or its "
+    "wait for one) has lapsed. Set a new time and submit it again.",
+}
+
+
+def post_url(post: OfficialPost) -> str:
+    return f"{settings.SITE_URL}{reverse('posting:post', args=[post.pk])}"
+
+
+def raise_alerts(
+    post: OfficialPost,
+    recipients: Iterable[Person],
+    kind: str,
+    *,
+    step: int = 0,
+    at: dt.datetime | None = None,
+) -> list[PostAlert]:
+    """Alerts in the app now; e-mails once the step is committed."""
+    at = at or timezone.now()
+    made = []
+    for person in recipients:
+        alert, created = PostAlert.objects.get_or_create(
+            post=post,
+            recipient=person,
+            kind=kind,
+            round=post.round,
+            step=step,
+            defaults={"school_id": post.school_id, "created_at": at},
+        )
+        if created:
+            made.append(alert)
+    ids = [a.pk for a in made]
+    if ids:
+        transaction.on_commit(lambda: send_alert_emails(ids))
+    return made
+
+
+def send_alert_emails(alert_ids: list[int]) -> None:
+    for alert in PostAlert.objects.filter(pk__in=alert_ids).select_related(
+        "post__school", "recipient__user"
+    ):
+        _email(alert)
+
+
+def _email(alert: PostAlert) -> None:
+    address = address_of(alert.recipient)
+    if not address:
+        alert.email_problem = "No e-mail address is recorded for this person."
+        alert.save(update_fields=["email_problem"])
+        return
+    school = alert.post.school.name
+    body = (
+        f"Hello {alert.recipient.preferred_name or alert.recipient.first_name},\n\n"
+        f"{_WHAT[alert.kind]}\n\n"
+        f"Open it here (you will be asked to sign in):\n{post_url(alert.post)}\n\n"
+        "This e-mail holds no details on purpose. Please do not forward it.\n"
+    )
+    subject = _SUBJECTS[alert.kind].format(school=school)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
+    except Exception as exc:
+        # The reason's type only: an SMTP error can echo the message back.
+        log.warning(
+            "post alert e-mail to person %s failed: %s", alert.recipient_id, type(exc).__name__
+        )
+        alert.email_problem = f"The e-mail could not be sent ({type(exc).__name__})."
+        alert.save(update_fields=["email_problem"])
+        return
+    alert.emailed_at = timezone.now()
+    alert.email_problem = ""
+    alert.save(update_fields=["emailed_at", "email_problem"])
+
+
+def mark_seen(post: OfficialPost, person: Person, now: dt.datetime | None = None) -> int:
+    """``person`` has opened the post: their alerts about it are seen."""
+    return PostAlert.objects.filter(post=post, recipient=person, seen_at__isnull=True).update(
+        seen_at=now or timezone.now()
+    )
+
+
+def unseen_count(person: Person | None) -> int:
+    if person is None:
+        return 0
+    return (
+        PostAlert.objects.for_school(person.school_id)
+        .filter(recipient=person, seen_at__isnull=True)
+        .count()
+    )
