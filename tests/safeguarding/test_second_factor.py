@@ -163,3 +163,52 @@ def test_a_lost_phone_is_reset_from_the_command_line(straits, capsys):
     assert not SecondFactor.objects.filter(user=straits.dsl.user).exists()
     assert AuditEntry.objects.filter(action="reset_second_factor").exists()
     assert "Reset." in capsys.readouterr().out
+
+
+def _stored(factor: SecondFactor) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT secret FROM {SecondFactor._meta.db_table} WHERE id = %s", [factor.pk])
+        return cursor.fetchone()[0]
+
+
+def test_an_authenticator_secret_is_sealed_at_rest(straits):
+    factor = enrol(straits.dsl)
+    stored = _stored(factor)
+    assert factor.secret not in stored and stored.startswith("gAAAAA")  # a Fernet token
+    again = SecondFactor.objects.get(pk=factor.pk)
+    assert again.secret == factor.secret
+    assert totp.check(again, code_for(again))
+
+
+def test_a_wrong_key_is_said_plainly_and_a_rotated_key_still_opens(straits, settings):
+    from cryptography.fernet import Fernet
+
+    from smpolicy.schools.sealing import SealError
+
+    factor = enrol(straits.dsl)
+    old_key = Fernet.generate_key().decode()
+    settings.SMPOLICY_SEALING_KEYS = [old_key]
+    factor.save()  # sealed under the configured key
+    settings.SMPOLICY_SEALING_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(SealError, match="SMPOLICY_SEALING_KEYS"):
+        SecondFactor.objects.get(pk=factor.pk)
+    settings.SMPOLICY_SEALING_KEYS = [Fernet.generate_key().decode(), old_key]
+    assert SecondFactor.objects.get(pk=factor.pk).secret == factor.secret
+
+
+def test_a_secret_stored_before_sealing_still_works_and_is_sealed_when_saved(straits):
+    factor = enrol(straits.dsl)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {SecondFactor._meta.db_table} SET secret = %s WHERE id = %s",
+            [factor.secret, factor.pk],
+        )  # as it was stored before sealing came in
+    assert _stored(factor) == factor.secret
+    legacy = SecondFactor.objects.get(pk=factor.pk)
+    assert legacy.secret == factor.secret
+    legacy.save()
+    assert _stored(factor).startswith("gAAAAA")

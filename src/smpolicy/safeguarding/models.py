@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from smpolicy.safeguarding.records import AppendOnly, AppendOnlyError, frozen_fields_changed
 from smpolicy.schools.models import Person, SchoolOwned, SchoolOwnedQuerySet
+from smpolicy.schools.sealing import SealedTextField
 
 CATEGORIES: dict[str, str] = {
     "online_contact": "Online contact between a pupil and an adult",
@@ -678,7 +679,7 @@ class SecondFactor(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="second_factor"
     )
-    secret = models.CharField(max_length=64)
+    secret = SealedTextField(help_text="Sealed at rest (smpolicy.schools.sealing).")
     confirmed_at = models.DateTimeField(default=timezone.now)
     last_step = models.BigIntegerField(default=0, help_text="Refuses a code used before.")
     failures = models.PositiveSmallIntegerField(default=0)

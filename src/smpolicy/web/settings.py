@@ -47,6 +47,11 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Keys that seal secrets at rest (smpolicy.schools.sealing); unset, one is derived from SECRET_KEY.
+SMPOLICY_SEALING_KEYS = [
+    k.strip() for k in os.environ.get("SMPOLICY_SEALING_KEYS", "").split(",") if k.strip()
+]
+
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
