@@ -164,3 +164,31 @@ def test_a_large_file_read_by_every_core_gives_the_same_findings(capsysbinary, f
     assert [s["line"] for s in summary_together["summary"]["unparsed_samples"]] == [
         s["line"] for s in summary_alone["summary"]["unparsed_samples"]
     ]
+
+
+def test_a_school_s_own_pack_decides_what_is_a_finding(capsysbinary, fixtures, tmp_path):
+    """A school whose governors allow parents on the guest WiFi to use social media adapts its
+    pack; the scan then follows that pack, not the shipped one."""
+    import yaml
+
+    from smpolicy.policy.pack import DEFAULT_PACK
+
+    shipped = yaml.safe_load((fixtures.parents[2] / "src/smpolicy/policy/packs"
+                              / f"{DEFAULT_PACK}.yaml").read_text())
+    shipped["rules"] = [r for r in shipped["rules"] if r["id"] != "parent-social-media-on-school-wifi"]
+    own = tmp_path / "harbour.yaml"
+    own.write_text(yaml.safe_dump(shipped, sort_keys=False))
+    _, before, _ = run(capsysbinary, fixtures / "squid-access.log", *school_args(fixtures))
+    code, after, _ = run(capsysbinary, fixtures / "squid-access.log", *school_args(fixtures),
+                         "--pack", own)
+    assert code == 0
+    assert any(f["clause"] == "community.wifi" for f in jsonl(before)[:-1])
+    assert not any(f["clause"] == "community.wifi" for f in jsonl(after)[:-1])
+
+
+def test_a_pack_with_a_mistake_is_refused_naming_it(capsysbinary, fixtures, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("pack: {id: x}\n")
+    code, out, err = run(capsysbinary, fixtures / "squid-access.log", "--pack", broken)
+    assert code == 2 and out == ""
+    assert "broken.yaml: clauses: is required" in err

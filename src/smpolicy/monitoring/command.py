@@ -19,6 +19,7 @@ from smpolicy.monitoring.formats import FORMATS, ParseOptions, Tally
 from smpolicy.monitoring.lists import DEFAULT_INAPPROPRIATE, CategoryLists, ListsError
 from smpolicy.monitoring.output import OUTPUTS, Writer
 from smpolicy.monitoring.scanner import Finding, Scanner, parse_window
+from smpolicy.policy import Engine, PackError, load_pack
 
 EXIT_OK = 0
 EXIT_BAD_ARGUMENTS = 2
@@ -57,6 +58,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int,
                    help="the year of syslog times, which have none (default: the year that "
                    "puts them in the past)")
+    p.add_argument("--pack", metavar="pack.yaml",
+                   help="the school's own policy pack (default: the pack shipped with smpolicy)")
     p.add_argument("--into-db", action="store_true",
                    help="also record the findings in the web app, without duplicates")
     p.add_argument("--school", metavar="SLUG",
@@ -98,7 +101,8 @@ def main(argv: Sequence[str]) -> int:
         if options.lists:
             chosen = options.inappropriate.split(",") if options.inappropriate else None
             lists = CategoryLists(options.lists, chosen)
-    except (DirectoryError, ListsError) as exc:
+        engine = Engine(load_pack(options.pack)) if options.pack else None
+    except (DirectoryError, ListsError, PackError) as exc:
         return fail(str(exc))
 
     # What is loaded now lives as long as the process: keep the collector from rescanning it.
@@ -109,7 +113,7 @@ def main(argv: Sequence[str]) -> int:
     gc.freeze()
     gc.disable()
     try:
-        found = _scan(options, networks, people, lists, window, zone)
+        found = _scan(options, networks, people, lists, window, zone, engine)
     except OSError as exc:
         return fail(f"cannot read {exc.filename}: {exc.strerror or exc}")
     finally:
@@ -136,6 +140,7 @@ def _scan(
     lists: CategoryLists | None,
     window: int,
     zone: ZoneInfo,
+    engine: Engine | None = None,
 ) -> tuple[list[Finding], dict[str, Any]]:
     """Scan every file in turn, writing findings as they come; (kept for --into-db, summary).
     Raises OSError for a file that cannot be opened."""
@@ -147,6 +152,7 @@ def _scan(
         lists=lists,
         window=window,
         staff=options.staff,
+        engine=engine,
         options=ParseOptions(timezone=zone, year=options.year),
     )
     writer = Writer(options.output, sys.stdout.buffer, err)
