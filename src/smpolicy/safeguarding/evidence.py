@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import uuid
 import warnings
 import zipfile
@@ -68,6 +69,9 @@ PNG = _type("image/png", "png", "a PNG picture", "screenshot")
 JPEG = _type("image/jpeg", "jpg", "a JPEG photo", "photo", "jpeg", "jpe", "jfif")
 GIF = _type("image/gif", "gif", "a GIF picture", "screenshot")
 WEBP = _type("image/webp", "webp", "a WebP picture", "screenshot")
+# iPhones save photos as HEIC. The original is kept as it came; a JPEG is made only to show it
+# (browsers other than Safari cannot) and to read its text, never stored in its place.
+HEIC = _type("image/heic", "heic", "an HEIC photo", "photo", "heif", "hif")
 PDF = _type("application/pdf", "pdf", "a PDF document", "document")
 EML = _type("message/rfc822", "eml", "a saved e-mail", "email")
 TEXT = _type("text/plain", "txt", "a text file", "document", "text", "log")
@@ -92,10 +96,10 @@ PPTX = _type(
 ODT = _type("application/vnd.oasis.opendocument.text", "odt", "an OpenDocument text", "document")
 # Any zip-based file, until a look inside says which office format it is.
 ZIP = _type("application/zip", "zip", "a compressed (zip) file", "document")
-ALLOWED: tuple[FileType, ...] = (PNG, JPEG, GIF, WEBP, PDF, EML, TEXT, DOCX, XLSX, PPTX, ODT)
+ALLOWED: tuple[FileType, ...] = (PNG, JPEG, GIF, WEBP, HEIC, PDF, EML, TEXT, DOCX, XLSX, PPTX, ODT)
 KNOWN_EXTENSIONS: dict[str, FileType] = {ext: t for t in ALLOWED for ext in t.extensions}
 ALLOWED_TEXT = (
-    "screenshots and photos (PNG, JPEG, GIF, WebP), saved e-mails (.eml), PDF, Word, Excel, "
+    "screenshots and photos (PNG, JPEG, GIF, WebP, HEIC), saved e-mails (.eml), PDF, Word, Excel, "
     "PowerPoint, OpenDocument and text files"
 )
 # Markup the browser could run: never kept, whatever it is called.
@@ -163,11 +167,7 @@ def _by_signature(head: bytes) -> FileType | None:
     if head.startswith(b"%PDF-"):
         return PDF
     if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
-        raise UploadRefused(
-            "This is an HEIC photo, which cannot be checked here. Add it as a JPEG instead (on "
-            "an iPhone: Settings, Camera, Formats, Most Compatible; or share it by e-mail, which "
-            "converts it)."
-        )
+        return HEIC
     if head.startswith(b"PK\x03\x04"):
         return ZIP
     return None
@@ -222,7 +222,33 @@ def check_file(path: Path, name: str) -> FileType:
     return found
 
 
-_PIL_FORMATS = {PNG: "PNG", JPEG: "JPEG", GIF: "GIF", WEBP: "WEBP"}
+_PIL_FORMATS = {PNG: "PNG", JPEG: "JPEG", GIF: "GIF", WEBP: "WEBP", HEIC: "HEIF"}
+
+
+def _heif_opener() -> None:
+    # Registered on first need: Pillow then opens HEIC like any picture (pillow-heif's libheif).
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+
+
+def needs_view_copy(content_type: str) -> bool:
+    """Whether a picture must be turned into a JPEG to be shown in a browser or read by OCR."""
+    return content_type == HEIC.content_type
+
+
+def view_copy(path: Path) -> bytes:
+    """A JPEG of a picture browsers cannot show (HEIC), for showing and reading only."""
+    import io
+
+    from PIL import Image, ImageOps
+
+    _heif_opener()
+    with Image.open(path) as image:
+        upright = ImageOps.exif_transpose(image).convert("RGB")
+    out = io.BytesIO()
+    upright.save(out, format="JPEG", quality=90)
+    return out.getvalue()
 
 
 def _check_image(path: Path, name: str, found: FileType) -> None:
@@ -237,6 +263,8 @@ def _check_image(path: Path, name: str, found: FileType) -> None:
         f"{MAX_IMAGE_PIXELS // 1_000_000} million pixels), which is how image bombs are built. "
         "Add a smaller screenshot instead."
     )
+    if found is HEIC:
+        _heif_opener()
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -485,14 +513,21 @@ def read_evidence_text(item: Evidence) -> EvidenceText | None:
     if command is None:
         return _text(item, "not_read", reason="tesseract is not installed on this server")
     try:
-        result = subprocess.run(
-            [command, str(item.absolute_path()), "stdout", "-l", "eng"],
-            capture_output=True,
-            timeout=OCR_TIMEOUT_SECONDS,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        with contextlib.ExitStack() as stack:
+            source = item.absolute_path()
+            if needs_view_copy(item.content_type):  # tesseract cannot read HEIC
+                copy = stack.enter_context(tempfile.NamedTemporaryFile(suffix=".jpg"))
+                copy.write(view_copy(source))
+                copy.flush()
+                source = Path(copy.name)
+            result = subprocess.run(
+                [command, str(source), "stdout", "-l", "eng"],
+                capture_output=True,
+                timeout=OCR_TIMEOUT_SECONDS,
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+                check=False,
+            )
+    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
         return _text(item, "not_read", reason=f"tesseract failed: {type(exc).__name__}")
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()

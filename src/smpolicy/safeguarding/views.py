@@ -431,12 +431,19 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
         return access.second_factor_redirect(request)
     audit.record("download", item, school=item.report.school, request=request)
     inline = request.GET.get("inline") == "1" and item.is_image
-    response = FileResponse(
-        evidence.open_for_reading(item),
-        as_attachment=not inline,
-        filename=item.original_name or Path(item.file_path).name,
-        content_type=item.content_type,
-    )
+    if inline and evidence.needs_view_copy(item.content_type):
+        # A JPEG made to show an HEIC photo; the original stays as it came, for download.
+        response: HttpResponse = HttpResponse(
+            evidence.view_copy(item.absolute_path()), content_type="image/jpeg"
+        )
+        response["Content-Disposition"] = "inline"
+    else:
+        response = FileResponse(
+            evidence.open_for_reading(item),
+            as_attachment=not inline,
+            filename=item.original_name or Path(item.file_path).name,
+            content_type=item.content_type,
+        )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     response["Cache-Control"] = "no-store, private"
