@@ -8,9 +8,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from smpolicy.posting import checking
+from smpolicy.posting import checking, recording
 from smpolicy.posting.models import BrandingPermission, Spokesperson
 from smpolicy.posting.registers import permissions_for
 from smpolicy.schools import testing
@@ -20,29 +19,24 @@ BRANDED = "So proud of everyone at Straits Primary School this week!"
 
 
 def appoint(person, head, **fields):
-    entry = Spokesperson(school=person.school, person=person, approved_by=head, **fields)
-    entry.full_clean()
-    entry.save()
-    return entry
+    return recording.approve_spokesperson(head, person, **fields)
 
 
-def grant(person, head, uses=("name",), platforms=(), days=30, **fields):
-    permission = BrandingPermission(
-        school=person.school,
-        requested_by=person,
-        uses=list(uses),
-        purpose="A post about our charity run",
-        platforms=list(platforms),
-        status="granted",
-        decided_by=head,
-        decided_at=timezone.now(),
-        written_permission="You may use the school's name in posts about the charity run.",
-        valid_from=today() - dt.timedelta(days=1),
-        expires_on=today() + dt.timedelta(days=days),
-        **fields,
+def ask(person, uses=("name",), platforms=()):
+    return recording.request_branding(
+        person, uses=list(uses), purpose="A post about our charity run", platforms=list(platforms)
     )
-    permission.full_clean()
-    permission.save()
+
+
+def grant(person, head, uses=("name",), platforms=(), days=30):
+    permission = ask(person, uses, platforms)
+    recording.grant_branding(
+        permission,
+        head,
+        written_permission="You may use the school's name in posts about the charity run.",
+        valid_from=min(today(), today() + dt.timedelta(days=days)) - dt.timedelta(days=1),
+        expires_on=today() + dt.timedelta(days=days),
+    )
     return permission
 
 
@@ -80,10 +74,15 @@ def test_a_permission_for_another_platform_does_not_count(teacher, head):
     assert check(teacher, BRANDED, platform="instagram")["decision"]["verdict"] == "allowed"
 
 
-@pytest.mark.parametrize("status", ["requested", "refused", "revoked"])
-def test_only_a_granted_permission_counts(teacher, head, status):
-    grant(teacher, head)
-    BrandingPermission.objects.update(status=status)
+def test_only_a_granted_permission_counts(teacher, head):
+    asked = ask(teacher)
+    assert asked.status == "requested"
+    assert permissions_for(teacher, "facebook")["branding_written_permission"] is False
+    recording.refuse_branding(asked, head, "Use the trust's template instead.")
+    assert permissions_for(teacher, "facebook")["branding_written_permission"] is False
+    granted = grant(teacher, head)
+    assert permissions_for(teacher, "facebook")["branding_written_permission"] is True
+    recording.revoke_branding(granted, head, "The run was cancelled.")
     assert permissions_for(teacher, "facebook")["branding_written_permission"] is False
 
 
@@ -135,18 +134,31 @@ def test_restrictions_and_expiry_hold(teacher, head):
     appoint(teacher, head, platforms=["website"], training_completed_on=today())
     assert permissions_for(teacher, "website")["speak_for_school"] is True
     assert permissions_for(teacher, "facebook")["speak_for_school"] is False
-    Spokesperson.objects.update(expires_on=today() - dt.timedelta(days=1))
-    assert permissions_for(teacher, "website")["speak_for_school"] is False
+
+
+def test_an_approval_that_has_ended_does_not_count(teacher, head):
+    ends = today() + dt.timedelta(days=5)
+    appoint(teacher, head, expires_on=ends, training_completed_on=today())
+    assert permissions_for(teacher, "website", on=ends)["speak_for_school"] is True
+    after = ends + dt.timedelta(days=1)
+    assert permissions_for(teacher, "website", on=after)["speak_for_school"] is False
 
 
 def test_a_revoked_spokesperson_may_not_speak(teacher, head):
-    appoint(teacher, head, revoked_on=today(), revoked_by=head, revoked_reason="Left the role")
+    entry = appoint(teacher, head)
+    assert permissions_for(teacher)["speak_for_school"] is True
+    recording.revoke_spokesperson(entry, head, "Left the role")
     assert permissions_for(teacher)["speak_for_school"] is False
 
 
 def test_only_the_headteacher_approves_a_spokesperson(teacher, leader, head):
-    with pytest.raises(ValidationError, match="only the headteacher approves"):
+    with pytest.raises(recording.NotAllowed, match="Only the headteacher"):
         appoint(teacher, leader)
+    # The entry itself says so too, whoever makes it.
+    entry = Spokesperson(school=teacher.school, person=teacher, approved_by=leader)
+    with pytest.raises(ValidationError, match="only the headteacher approves"):
+        entry.full_clean()
+    assert not Spokesperson.objects.exists()
 
 
 def test_pupils_and_parents_cannot_be_spokespeople(pupil, head):

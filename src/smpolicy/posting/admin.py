@@ -1,20 +1,27 @@
 """Admin for the posting registers. Official posts, their approvals and history are read-only
-here: their steps go through workflow.py, which enforces who may take them."""
+here: their steps go through workflow.py, which enforces who may take them. Spokespeople and
+written permissions are made on their pages (the headteacher's); here what was approved or asked
+for is read-only, and any other change is recorded in the entry's history (recording.py) under the
+admin account that made it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from smpolicy.posting.models import (
+    BrandingEvent,
     BrandingPermission,
     OfficialPost,
     PhotoConsent,
     PostEvent,
     PostingSettings,
+    RecordedChanges,
     Spokesperson,
+    SpokespersonEvent,
 )
 from smpolicy.schools.admin import SchoolScopedAdmin
 
@@ -24,8 +31,61 @@ class PostingSettingsAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "approval_steps"]
 
 
+class _HistoryInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor_name", "action", "before", "after", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SpokespersonEventInline(_HistoryInline):
+    model = SpokespersonEvent
+
+
+class BrandingEventInline(_HistoryInline):
+    model = BrandingEvent
+
+
+class _RecordedAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+    """The frozen fields are read-only; any other change is written to the entry's history."""
+
+    exclude = ["school"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        model: type[RecordedChanges] = self.model
+        return [n for n in model.FROZEN if n != "school"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # made on the register's page, where the headteacher's rules apply
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        from smpolicy.posting import recording
+
+        fields = [n for n in form.changed_data if n not in self.model.FROZEN]
+        changes = {n: getattr(obj, n) for n in fields}
+        obj.refresh_from_db()  # the form set them; recording.change sets and records them
+        person = getattr(request, "person", None)
+        recording.change(
+            obj,
+            person,
+            "admin",
+            changes,
+            note="Changed in the admin",
+            actor_name=f"{person.full_name if person else ''} (admin: {request.user})".strip(),
+        )
+
+
 @admin.register(Spokesperson)
-class SpokespersonAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+class SpokespersonAdmin(_RecordedAdmin):
     list_display = [
         "person",
         "approved_by",
@@ -35,8 +95,8 @@ class SpokespersonAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         "revoked_on",
     ]
     search_fields = ["person__first_name", "person__last_name"]
-    autocomplete_fields = ["person", "approved_by", "revoked_by"]
-    exclude = ["school"]
+    autocomplete_fields = ["revoked_by"]
+    inlines = [SpokespersonEventInline]
 
 
 @admin.register(PhotoConsent)
@@ -55,12 +115,12 @@ class PhotoConsentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(BrandingPermission)
-class BrandingPermissionAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+class BrandingPermissionAdmin(_RecordedAdmin):
     list_display = ["requested_by", "status", "decided_by", "valid_from", "expires_on"]
     list_filter = ["status"]
     search_fields = ["requested_by__first_name", "requested_by__last_name", "purpose"]
-    autocomplete_fields = ["requested_by", "decided_by"]
-    exclude = ["school"]
+    autocomplete_fields = ["decided_by"]
+    inlines = [BrandingEventInline]
 
 
 class PostEventInline(admin.TabularInline):

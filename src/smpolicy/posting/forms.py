@@ -173,11 +173,45 @@ class SpokespersonForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    training_completed_on = forms.DateField(label="Training completed on", widget=DateInput())
+    training_completed_on = forms.DateField(
+        label="Training completed on",
+        widget=DateInput(),
+        error_messages={"required": "Give the date the training was completed."},
+    )
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label="Why", max_length=300)
+    reason = forms.CharField(
+        label="Why", max_length=300, error_messages={"required": "Say why it is revoked."}
+    )
+
+
+class RestrictForm(forms.Form):
+    platforms = forms.MultipleChoiceField(
+        label="On which official accounts (none ticked: all of them)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    restrictions = forms.CharField(
+        label="Requirements and restrictions",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    note = forms.CharField(label="Why (for the history)", required=False, max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["platforms"].choices = platform_choices()
+
+
+class RenewForm(forms.Form):
+    expires_on = forms.DateField(
+        label="Approval now ends on",
+        required=False,
+        widget=DateInput(),
+        help_text="Blank: until revoked.",
+    )
+    note = forms.CharField(label="Why (for the history)", required=False, max_length=2000)
 
 
 class ConsentForm(forms.Form):

@@ -18,6 +18,8 @@ __all__ = ["AppendOnlyError", "AppendOnlyQuerySet"]
 
 PREFIX = "smp_posting_guard_"
 GUARDED_TABLES: tuple[str, ...] = ("posting_postevent", "posting_postapproval")
+# Guarded by their own migration (0004), after the tables exist; 0002 guards the first two.
+REGISTER_HISTORY_TABLES: tuple[str, ...] = ("posting_spokespersonevent", "posting_brandingevent")
 
 
 def _statements(vendor: str, table: str) -> list[str]:
@@ -49,18 +51,26 @@ def _removals(vendor: str, table: str) -> list[str]:
     return []
 
 
-def install_guards(apps: Any, schema_editor: Any) -> None:
+def install_guards(apps: Any, schema_editor: Any, tables: tuple[str, ...] = GUARDED_TABLES) -> None:
     """Migration operation: put the triggers in place."""
     connection = schema_editor.connection
     with connection.cursor() as cursor:
-        for table in GUARDED_TABLES:
+        for table in tables:
             for statement in _statements(connection.vendor, table):
                 cursor.execute(statement)
 
 
-def remove_guards(apps: Any, schema_editor: Any) -> None:
+def remove_guards(apps: Any, schema_editor: Any, tables: tuple[str, ...] = GUARDED_TABLES) -> None:
     connection = schema_editor.connection
     with connection.cursor() as cursor:
-        for table in GUARDED_TABLES:
+        for table in tables:
             for statement in _removals(connection.vendor, table):
                 cursor.execute(statement)
+
+
+def install_register_guards(apps: Any, schema_editor: Any) -> None:
+    install_guards(apps, schema_editor, REGISTER_HISTORY_TABLES)
+
+
+def remove_register_guards(apps: Any, schema_editor: Any) -> None:
+    remove_guards(apps, schema_editor, REGISTER_HISTORY_TABLES)

@@ -8,6 +8,10 @@
   Every change is a new row; the latest row for a pupil and use is the one in force.
 - ``BrandingPermission``: the headteacher's written permission to use the school's name, logo or
   published material (code.school-branding).
+- ``SpokespersonEvent`` and ``BrandingEvent``: every change to those two registers (who, when,
+  what it was before and after), append-only. The entries themselves change only through
+  ``recording.py``, which writes the event in the same transaction; the fields that say what was
+  approved or asked for never change (``FROZEN``).
 - ``OfficialPost`` with its ``PostImage``s, ``PostApproval``s and ``PostEvent`` history: a post
   for an official account on its way from draft to published. The rules of that journey live in
   ``workflow.py``; the models only hold what happened.
@@ -18,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -58,14 +62,52 @@ class PostingSettings(SchoolOwned):
         return f"Posting settings for {self.school}"
 
 
+class RecordedChanges(SchoolOwned):
+    """A register entry whose every change is a recorded event (recording.py): the ORM refuses
+    a change made any other way, a change to a field in ``FROZEN``, and deletion."""
+
+    FROZEN: tuple[str, ...] = ()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            stored = type(self).objects.filter(pk=self.pk).values().first()
+            if stored is not None:
+                changed = {
+                    f.attname
+                    for f in self._meta.concrete_fields
+                    if stored.get(f.attname) != getattr(self, f.attname)
+                }
+                frozen = {self._meta.get_field(n).attname for n in self.FROZEN}
+                if changed & frozen:
+                    names = ", ".join(sorted(changed & frozen))
+                    raise AppendOnlyError(f"{names} cannot change: record a new entry instead")
+                if changed and not getattr(self, "_recording", False):
+                    raise AppendOnlyError(
+                        "a register entry changes only through posting.recording, which keeps "
+                        "the earlier state in its history"
+                    )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("a register entry cannot be deleted: revoke it instead")
+
+
 def _platform_list_problem(value: Any) -> str | None:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         return "Give a list of platform ids (e.g. facebook, website)."
     return None
 
 
-class Spokesperson(SchoolOwned):
+class Spokesperson(RecordedChanges):
     """Someone the headteacher has approved to speak for the school on social media."""
+
+    # Who was approved, by whom and when: a different approval is a new entry.
+    FROZEN = ("school", "person", "approved_by", "approved_on", "created")
 
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="spokesperson_entries"
@@ -247,9 +289,12 @@ class BrandingUse(models.TextChoices):
     PUBLISHED_MATERIAL = "published_material", "The school's published material"
 
 
-class BrandingPermission(SchoolOwned):
+class BrandingPermission(RecordedChanges):
     """A request to use the school's name, logo or published material, and the headteacher's
     written answer (code.school-branding)."""
+
+    # What was asked for, by whom and when: a different request is a new one.
+    FROZEN = ("school", "requested_by", "uses", "purpose", "platforms", "requested_at")
 
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"
@@ -552,3 +597,124 @@ class PostAlert(SchoolOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+
+class RegisterEvent(SchoolOwned):
+    """One change to a register entry: who made it, when, and the fields before and after.
+    ``before`` is empty for the entry's first event, whose ``after`` is the whole entry."""
+
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Blank when the account that made the change is not a person's (an admin's).",
+    )
+    # As the actor was named then, and the account for changes made in the admin.
+    actor_name = models.CharField(max_length=200)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("a register's history cannot be changed")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("a register's history cannot be deleted")
+
+    ENTRY_FIELD = ""
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(what, before, after) for each field the event changed, as a person reads them."""
+        entry_model = self._meta.get_field(self.ENTRY_FIELD).related_model
+        names = list(self.after) + [n for n in self.before if n not in self.after]
+        out = []
+        for name in names:
+            try:
+                label = str(entry_model._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                label = name.replace("_", " ")
+            out.append(
+                (
+                    label[:1].upper() + label[1:],
+                    _shown(name, self.before.get(name)) if self.before else "",
+                    _shown(name, self.after.get(name)),
+                )
+            )
+        return out
+
+
+def _shown(name: str, value: Any) -> str:
+    """A value from a register's history as the page shows it."""
+    if isinstance(value, dict):
+        return str(value.get("name", value))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or (
+            "every official account" if name == "platforms" else "none"
+        )
+    if value in (None, ""):
+        return "none"
+    if isinstance(value, str):
+        try:
+            if len(value) == 10:
+                return f"{dt.date.fromisoformat(value):%d %B %Y}".lstrip("0")
+            when = timezone.localtime(dt.datetime.fromisoformat(value))
+            return f"{when:%d %B %Y, %H:%M}".lstrip("0")
+        except ValueError:
+            return value
+    return str(value)
+
+
+class SpokespersonEvent(RegisterEvent):
+    class Action(models.TextChoices):
+        APPROVED = "approved", "Approved to speak for the school"
+        TRAINING = "training", "Training recorded"
+        RESTRICTED = "restricted", "Restrictions changed"
+        RENEWED = "renewed", "Approval renewed"
+        REVOKED = "revoked", "Approval revoked"
+        ADMIN = "admin", "Changed in the admin"
+
+    entry = models.ForeignKey(Spokesperson, on_delete=models.PROTECT, related_name="events")
+    ENTRY_FIELD = "entry"
+    action = models.CharField(max_length=20, choices=Action.choices)
+
+    school_from = "entry"
+
+    class Meta:
+        ordering = ["entry", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class BrandingEvent(RegisterEvent):
+    class Action(models.TextChoices):
+        REQUESTED = "requested", "Asked for"
+        GRANTED = "granted", "Granted in writing"
+        REFUSED = "refused", "Refused"
+        REVOKED = "revoked", "Revoked"
+        ADMIN = "admin", "Changed in the admin"
+
+    permission = models.ForeignKey(
+        BrandingPermission, on_delete=models.PROTECT, related_name="events"
+    )
+    ENTRY_FIELD = "permission"
+    action = models.CharField(max_length=20, choices=Action.choices)
+
+    school_from = "permission"
+
+    class Meta:
+        ordering = ["permission", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"

@@ -16,9 +16,16 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +33,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from smpolicy.asking.engines import engine_for
-from smpolicy.posting import alerts, checking, workflow
+from smpolicy.posting import alerts, checking, recording, workflow
 from smpolicy.posting.context import posting_settings
 from smpolicy.posting.forms import (
     BrandingDecisionForm,
@@ -36,10 +43,13 @@ from smpolicy.posting.forms import (
     DecisionNoteForm,
     PostForm,
     PupilSearchForm,
+    RenewForm,
+    RestrictForm,
     RevokeForm,
     SettingsForm,
     SpokespersonForm,
     TrainingForm,
+    platform_choices,
 )
 from smpolicy.posting.models import (
     BrandingPermission,
@@ -529,6 +539,12 @@ def post_export(request: HttpRequest, pk: int) -> HttpResponse:
 # -- Spokespeople ----------------------------------------------------------------------------
 
 
+def _form_errors(form: Any, exc: Exception) -> None:
+    """A model's ValidationError shown on the form, by field where it names one."""
+    for field, errors in getattr(exc, "message_dict", {"__all__": [str(exc)]}).items():
+        form.add_error(None if field == "__all__" or field not in form.fields else field, errors)
+
+
 @requires("check_post")
 @_person_required
 def spokespeople(request: HttpRequest) -> HttpResponse:
@@ -542,28 +558,25 @@ def spokespeople(request: HttpRequest) -> HttpResponse:
             return refused
         form = SpokespersonForm(school, request.POST)
         if form.is_valid():
-            entry = Spokesperson(
-                school=school,
-                approved_by=person,
-                approved_on=today(),
-                **form.cleaned_data,
-            )
             try:
-                entry.full_clean()
-            except Exception as exc:  # ValidationError: shown on the form
-                for field, errors in getattr(exc, "message_dict", {"__all__": [str(exc)]}).items():
-                    form.add_error(None if field == "__all__" else field, errors)
+                entry = recording.approve_spokesperson(person, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
             else:
-                entry.save()
                 messages.success(request, f"{entry.person.full_name} may now speak for the school.")
                 return redirect("posting:spokespeople")
     on = today()
-    entries = Spokesperson.objects.for_school(school).select_related("person", "approved_by")
+    entries = (
+        Spokesperson.objects.for_school(school)
+        .select_related("person", "approved_by")
+        .prefetch_related("events")
+    )
     rows = [
         {
             "entry": e,
             "valid": e.is_valid_on(on),
             "trained": e.training_done_on(on),
+            "events": list(e.events.all()),
         }
         for e in entries
     ]
@@ -575,8 +588,7 @@ def spokespeople(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "form": form,
             "head": head,
-            "training_form": TrainingForm(),
-            "revoke_form": RevokeForm(),
+            "platform_choices": platform_choices(),
         },
         status=status,
     )
@@ -586,30 +598,51 @@ def spokespeople(request: HttpRequest) -> HttpResponse:
 @requires("check_post")
 @_person_required
 def spokesperson_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record training, change restrictions, renew or revoke: each one an event in the entry's
+    history."""
     refused = _head_only(request)
     if refused:
         return refused
     entry = get_object_or_404(Spokesperson.objects.for_school(request.school), pk=pk)  # type: ignore[attr-defined]
-    if "revoke" in request.POST:
-        form = RevokeForm(request.POST)
-        if form.is_valid():
-            entry.revoked_on = today()
-            entry.revoked_by = request.person  # type: ignore[attr-defined]
-            entry.revoked_reason = form.cleaned_data["reason"]
-            entry.save()
-            messages.success(
-                request, f"{entry.person.full_name} may no longer speak for the school."
+    person = request.person  # type: ignore[attr-defined]
+    name = entry.person.full_name
+    change = request.POST.get("change", "training")
+    forms_for = {
+        "revoke": (RevokeForm, f"{name} may no longer speak for the school."),
+        "restrict": (RestrictForm, f"{name}'s restrictions are changed."),
+        "renew": (RenewForm, f"{name}'s approval is renewed."),
+        "training": (TrainingForm, f"Training recorded for {name}."),
+    }
+    if change not in forms_for:
+        return HttpResponseBadRequest("Unknown change.")
+    form_class, done = forms_for[change]
+    form = form_class(request.POST)
+    if not form.is_valid():
+        problems = [e for errors in form.errors.values() for e in errors]
+        messages.error(request, f"{name}: {' '.join(problems)}")
+        return redirect("posting:spokespeople")
+    data = form.cleaned_data
+    try:
+        if change == "revoke":
+            recording.revoke_spokesperson(entry, person, data["reason"])
+        elif change == "restrict":
+            recording.restrict(
+                entry,
+                person,
+                platforms=data["platforms"],
+                restrictions=data["restrictions"],
+                note=data["note"],
             )
+        elif change == "renew":
+            recording.renew(entry, person, data["expires_on"], note=data["note"])
         else:
-            messages.error(request, "Say why the approval is revoked.")
+            recording.record_training(entry, person, data["training_completed_on"])
+    except recording.NotAllowed as exc:
+        return forbidden(request, str(exc))
+    except (recording.RecordingError, ValidationError) as exc:
+        messages.error(request, f"{name}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
     else:
-        form = TrainingForm(request.POST)
-        if form.is_valid():
-            entry.training_completed_on = form.cleaned_data["training_completed_on"]
-            entry.save()
-            messages.success(request, f"Training recorded for {entry.person.full_name}.")
-        else:
-            messages.error(request, "Give the date the training was completed.")
+        messages.success(request, done)
     return redirect("posting:spokespeople")
 
 
@@ -712,13 +745,19 @@ def branding(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = BrandingRequestForm(request.POST)
         if form.is_valid():
-            permission = BrandingPermission(school=school, requested_by=person, **form.cleaned_data)
-            permission.full_clean()
-            permission.save()
-            messages.success(request, "Your request has gone to the headteacher.")
-            return redirect("posting:branding")
-    permissions = BrandingPermission.objects.for_school(school).select_related(
-        "requested_by", "decided_by"
+            try:
+                recording.request_branding(person, **form.cleaned_data)
+            except recording.NotAllowed as exc:
+                return forbidden(request, str(exc))
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "Your request has gone to the headteacher.")
+                return redirect("posting:branding")
+    permissions = (
+        BrandingPermission.objects.for_school(school)
+        .select_related("requested_by", "decided_by")
+        .prefetch_related("events")
     )
     mine = permissions.filter(requested_by=person)
     on = today()
@@ -743,14 +782,11 @@ def branding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     person = request.person  # type: ignore[attr-defined]
     if request.method == "POST" and "revoke" in request.POST:
         form = BrandingDecisionForm()
-        note = request.POST.get("note", "").strip()
-        if permission.status != BrandingPermission.Status.GRANTED or not note:
-            messages.error(request, "Say why the permission is revoked.")
+        try:
+            recording.revoke_branding(permission, person, request.POST.get("note", ""))
+        except recording.RecordingError as exc:
+            messages.error(request, str(exc))
         else:
-            permission.status = BrandingPermission.Status.REVOKED
-            permission.note = note
-            permission.decided_by, permission.decided_at = person, timezone.now()
-            permission.save()
             messages.success(request, "Revoked.")
             return redirect("posting:branding")
     elif request.method == "POST":
@@ -760,19 +796,24 @@ def branding_decide(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("posting:branding")
         if form.is_valid():
             data = form.cleaned_data
-            permission.decided_by, permission.decided_at = person, timezone.now()
-            if data["decision"] == "grant":
-                permission.status = BrandingPermission.Status.GRANTED
-                permission.written_permission = data["written_permission"].strip()
-                permission.valid_from = data["valid_from"] or today()
-                permission.expires_on = data["expires_on"]
+            try:
+                if data["decision"] == "grant":
+                    recording.grant_branding(
+                        permission,
+                        person,
+                        written_permission=data["written_permission"],
+                        valid_from=data["valid_from"],
+                        expires_on=data["expires_on"],
+                    )
+                else:
+                    recording.refuse_branding(permission, person, data["note"])
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            except recording.RecordingError as exc:
+                form.add_error(None, str(exc))
             else:
-                permission.status = BrandingPermission.Status.REFUSED
-                permission.note = data["note"].strip()
-            permission.full_clean()
-            permission.save()
-            messages.success(request, "Answered; the request shows your answer.")
-            return redirect("posting:branding")
+                messages.success(request, "Answered; the request shows your answer.")
+                return redirect("posting:branding")
     elif request.method == "GET":
         form = BrandingDecisionForm(initial={"valid_from": today()})
     else:
@@ -781,7 +822,7 @@ def branding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(
         request,
         "posting/branding_decide.html",
-        {"permission": permission, "form": form},
+        {"permission": permission, "form": form, "events": permission.events.all()},
         status=status,
     )
 
