@@ -107,6 +107,47 @@ def test_a_teacher_checks_a_post_naming_a_pupil_with_a_photo(
     assert not OfficialPost.objects.exists()
 
 
+def test_a_teacher_tags_the_pupil_shown_and_sees_the_consent_result(
+    new_page, live_server, straits, face_jpeg, tmp_path
+) -> None:
+    testing.make_person(straits, "pupil", "Olivia", "Jones")
+    testing.make_person(straits, "pupil", "Amira", "Khan")
+    photo = tmp_path / "farm-trip.jpg"
+    photo.write_bytes(face_jpeg)
+    page = new_page()
+    sign_in(page, live_server.url, "ada.lovelace")
+    page.goto(f"{live_server.url}/posts/check/?account=official")
+
+    page.get_by_label("The post's text").fill("Oliver Smith fed the lambs on our farm trip!")
+    page.get_by_label("Images (optional)").set_input_files(str(photo))
+    page.get_by_label("Platform").select_option(label="Facebook")
+    page.get_by_role("group", name="Is it about a school activity").get_by_label("Yes").check()
+    # The picker narrows the roll as a name is typed, and says how many pupils it shows.
+    page.get_by_label("Find a pupil by name").fill("oliv")
+    expect(page.locator("#pupil-count")).to_have_text("2 of 3 pupils shown")
+    expect(page.get_by_label("Amira Khan")).to_be_hidden()
+    page.get_by_label("Find a pupil by name").press("Enter")  # filtering never sends the form
+    page.get_by_label("Oliver Smith").check()
+    assert accessibility_violations(page) == []
+    page.get_by_role("button", name="Check the post").click()
+
+    # The findings...
+    text = page.get_by_test_id("post-text")
+    expect(text.locator("mark", has_text="Oliver Smith")).to_be_visible()
+    expect(page.locator('li.finding[data-kind="face"]')).to_be_visible()
+    # ...and the consent result: Oliver has no photo consent recorded, so the post is refused.
+    consent = page.get_by_test_id("consent-result")
+    expect(consent).to_have_attribute("data-refused", "true")
+    expect(consent).to_contain_text(
+        "Oliver Smith has no photo consent for the school's social media"
+    )
+    expect(consent.get_by_role("heading")).to_have_text("Photo consent: school social media")
+    # The answers are still there to change and check again.
+    expect(page.get_by_label("Oliver Smith")).to_be_checked()
+    assert accessibility_violations(page) == []
+    assert not OfficialPost.objects.exists()
+
+
 def test_an_official_post_is_approved_by_the_headteacher_and_not_by_its_author(
     new_page, live_server, straits
 ) -> None:
@@ -207,6 +248,15 @@ def test_the_check_page_meets_wcag_and_fits_a_phone(
 
 
 def test_the_registers_and_queues_meet_wcag(new_page, live_server, straits) -> None:
+    from smpolicy.posting import recording
+    from smpolicy.schools.models import Person
+
+    head = Person.objects.get(last_name="Marsh")
+    teacher = Person.objects.get(last_name="Lovelace")
+    entry = recording.approve_spokesperson(head, teacher, platforms=["website"])
+    recording.restrict(entry, head, platforms=["facebook"], restrictions="No photos")
+    asked = recording.request_branding(teacher, uses=["name"], purpose="Fun run poster")
+    recording.refuse_branding(asked, head, "Use the trust's template")
     page = new_page()
     sign_in(page, live_server.url, "helen.marsh")
     for path in (
@@ -215,6 +265,9 @@ def test_the_registers_and_queues_meet_wcag(new_page, live_server, straits) -> N
         "/posts/consent/",
         "/posts/branding/",
         "/posts/settings/",
+        "/posts/alerts/",
     ):
         page.goto(f"{live_server.url}{path}")
+        for folded in page.locator("details").all():
+            folded.locator("summary").first.click()  # the history and change forms, opened
         assert accessibility_violations(page) == [], path

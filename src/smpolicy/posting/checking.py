@@ -98,19 +98,27 @@ def build_post(
     platform: str | None,
     role: str,
     permissions: dict[str, bool],
+    school_activity: bool | None = None,
+    images_of: list[str] | None = None,
 ) -> dict[str, Any]:
     channel: dict[str, Any] = {}
     if account:
         channel["account"] = account
     if platform:
         channel["platform"] = platform
-    return {
+    post: dict[str, Any] = {
         "text": text,
         "images": _images_for_checker(images),
         "author": {"role": role},
         "channel": channel,
         "permissions": permissions,
     }
+    # Left out when not known: the engine tells "not known" from "no".
+    if school_activity is not None:
+        post["school_activity"] = school_activity
+    if images_of:
+        post["images_of"] = list(images_of)
+    return post
 
 
 def image_facts(
@@ -148,10 +156,13 @@ def check(
     platform: str | None = None,
     role: str | None = None,
     on: dt.date | None = None,
+    school_activity: bool | None = None,
+    images_of: list[str] | None = None,
 ) -> dict[str, Any]:
     """The contract's result for a post by ``author`` (the signed-in person), with the author's
     permissions from the registers. ``role`` is used only when there is no author (an
-    administrator's account not linked to a person)."""
+    administrator's account not linked to a person). ``school_activity`` and ``images_of`` are
+    the author's answers to "is it about a school activity?" and "who is shown?"."""
     on = on or today()
     role = author.role if author is not None else role
     if not role:
@@ -168,6 +179,8 @@ def check(
             platform=platform,
             role=role,
             permissions=perms,
+            school_activity=school_activity,
+            images_of=images_of,
         )
         return _run(post, school)
 

@@ -90,10 +90,53 @@ class CheckForm(forms.Form):
         initial="personal",
     )
     platform = forms.ChoiceField(label="Platform", required=False)
+    # What a member of staff is asked before posting: the answers become facts of the situation
+    # the engine decides; "not sure" leaves the fact unknown, which is not "no".
+    school_activity = forms.TypedChoiceField(
+        label="Is it about a school activity (a trip, an event, a lesson, a club)?",
+        choices=[("yes", "Yes"), ("no", "No"), ("", "Not sure")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    shown = forms.MultipleChoiceField(
+        label="Who is in the pictures?",
+        choices=[
+            ("pupils", "Pupils"),
+            ("staff", "Staff"),
+            ("governors", "Governors"),
+            ("community", "Parents or other people"),
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tagged = forms.ModelMultipleChoiceField(
+        label="Which pupils are shown?",
+        help_text="Tick each pupil in the pictures, so their photo consent is checked. Their "
+        "names are not added to the post.",
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school: School | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["platform"].choices = platform_choices("Not sure / not relevant")
+        if school is not None:
+            self.fields["tagged"].queryset = (
+                Person.objects.for_school(school)
+                .filter(role=Person.Role.PUPIL)
+                .exclude(on_roll=Person.OnRoll.FORMER)
+                .order_by("last_name", "first_name", "pk")
+            )
+
+    def images_of(self) -> list[str] | None:
+        """``content.images_of`` from the answers: a tagged pupil is a pupil shown."""
+        shown = list(self.cleaned_data.get("shown") or [])
+        if self.cleaned_data.get("tagged") and "pupils" not in shown:
+            shown.insert(0, "pupils")
+        return shown or None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

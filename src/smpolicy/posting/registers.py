@@ -142,3 +142,55 @@ def is_headteacher(person: Person | None, on: dt.date | None = None) -> bool:
         return False
     head = headteacher(person.school, on)
     return head is not None and head.pk == person.pk
+
+
+@dataclass(frozen=True)
+class ConsentCheck:
+    """The photo-consent check of a post with pictures (issue 4, item 6): ``refusals`` name each
+    tagged pupil without consent for the use on every date that matters; ``flags`` say when the
+    checker found more faces than pupils are tagged."""
+
+    use: str
+    states: list[ConsentState]
+    refusals: list[str]
+    flags: list[str]
+
+    @property
+    def use_label(self) -> str:
+        return ConsentUse(self.use).label
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.refusals)
+
+
+def consent_words(use: str) -> str:
+    return "the school website" if use == ConsentUse.WEBSITE else "the school's social media"
+
+
+def consent_check(
+    pupils: list[Person], platform: str | None, faces: int, dates: list[dt.date]
+) -> ConsentCheck:
+    """Each tagged pupil's consent for the post's use, on the worst of ``dates`` (today and the
+    day it goes out), and whether the faces found outnumber the pupils tagged."""
+    use = consent_use_for(platform or "")
+    states = []
+    for pupil in pupils:
+        per_day = [consent_state(pupil, use, day) for day in dates]
+        states.append(next((s for s in per_day if not s.valid), per_day[0]))
+    refusals = [
+        f"{state.pupil.full_name} has no photo consent for {consent_words(use)} "
+        f"({state.label.lower()}): take them out of the images, or record their parent's "
+        "consent first."
+        for state in states
+        if not state.valid
+    ]
+    flags = []
+    if faces > len(states):
+        tagged = len(states)
+        flags.append(
+            f"The checker found {faces} face{'s' if faces != 1 else ''} and "
+            f"{tagged} pupil{'s are' if tagged != 1 else ' is'} tagged: tag every pupil "
+            "shown, so their photo consent is checked."
+        )
+    return ConsentCheck(use, states, refusals, flags)

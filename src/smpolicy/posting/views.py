@@ -61,7 +61,12 @@ from smpolicy.posting.models import (
     Spokesperson,
 )
 from smpolicy.posting.present import present_result
-from smpolicy.posting.registers import consent_state, is_headteacher
+from smpolicy.posting.registers import (
+    ConsentCheck,
+    consent_check,
+    consent_state,
+    is_headteacher,
+)
 from smpolicy.posting.uploads import (
     UploadError,
     clean_copy,
@@ -125,8 +130,9 @@ def check_page(request: HttpRequest) -> HttpResponse:
     person = request.person  # type: ignore[attr-defined]
     engine = engine_for(school)
     result: dict[str, Any] | None = None
+    consent: ConsentCheck | None = None
     if request.method == "POST":
-        form = CheckForm(request.POST, request.FILES)
+        form = CheckForm(request.POST, request.FILES, school=school)
         if form.is_valid():
             data = form.cleaned_data
             images = []
@@ -149,6 +155,8 @@ def check_page(request: HttpRequest) -> HttpResponse:
                         account=data["account"],
                         platform=data["platform"] or None,
                         role="staff",
+                        school_activity=data["school_activity"],
+                        images_of=form.images_of(),
                     )
                 except checking.CheckInputError as exc:
                     form.add_error(None, str(exc))
@@ -163,14 +171,25 @@ def check_page(request: HttpRequest) -> HttpResponse:
                             cleaned = clean_copy(image)
                             shown["clean_copy"] = _data_uri(cleaned.content_type, cleaned.data)
                             shown["clean_name"] = _clean_name(image.name, cleaned.format)
+                    if images:
+                        # The same check an official post gets before approval (item 6).
+                        faces = sum(1 for f in raw.get("findings", []) if f.get("kind") == "face")
+                        consent = consent_check(
+                            list(data["tagged"]), data["platform"], faces, [today()]
+                        )
     else:
         account = request.GET.get("account", "personal")
-        form = CheckForm(initial={"account": account})
+        form = CheckForm(initial={"account": account}, school=school)
     status = 422 if request.method == "POST" and not form.is_valid() else 200
     return _render(
         request,
         "posting/check.html",
-        {"form": form, "result": result, "text": form.data.get("text", "") if result else ""},
+        {
+            "form": form,
+            "result": result,
+            "consent": consent,
+            "text": form.data.get("text", "") if result else "",
+        },
         status=status,
     )
 
@@ -191,6 +210,8 @@ def _save_checked_draft(
         post = workflow.create_post(
             person, platform=data["platform"], text=data["text"], images=images, check_result=raw
         )
+        if data["tagged"]:
+            workflow.set_tags(post, person, list(data["tagged"]))
     except workflow.NotAllowed as exc:
         return forbidden(request, str(exc))
     messages.success(

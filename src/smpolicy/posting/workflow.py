@@ -41,7 +41,7 @@ from smpolicy.posting.models import (
     PostEvent,
     PostImage,
 )
-from smpolicy.posting.registers import ConsentState, consent_state, consent_use_for
+from smpolicy.posting.registers import ConsentCheck, ConsentState, consent_check
 from smpolicy.posting.uploads import CheckedImage, clean_copy, validate_image
 from smpolicy.schools.models import Person, School
 from smpolicy.schools.positions import headteacher, holders
@@ -200,12 +200,13 @@ def _dates_that_matter(post: OfficialPost, now: dt.datetime) -> list[dt.date]:
 def consent_states(post: OfficialPost, now: dt.datetime) -> list[ConsentState]:
     """Each tagged pupil's consent for this post's use, on the worst of today and the day it goes
     out."""
-    use = consent_use_for(post.platform)
-    states = []
-    for pupil in post.tagged_pupils.order_by("last_name", "first_name"):
-        per_day = [consent_state(pupil, use, day) for day in _dates_that_matter(post, now)]
-        states.append(next((s for s in per_day if not s.valid), per_day[0]))
-    return states
+    return _consent(post, now).states
+
+
+def _consent(post: OfficialPost, now: dt.datetime) -> ConsentCheck:
+    pupils = list(post.tagged_pupils.order_by("last_name", "first_name"))
+    faces = faces_found(post) if check_is_current(post) else 0
+    return consent_check(pupils, post.platform, faces, _dates_that_matter(post, now))
 
 
 def faces_found(post: OfficialPost) -> int:
@@ -234,27 +235,11 @@ def readiness(post: OfficialPost, now: dt.datetime | None = None) -> Readiness:
     elif post.scheduled_for <= now:
         blockers.append("The time it is to go out has passed: set a later one.")
     if post.images.exists():
-        states = consent_states(post, now)
-        for state in states:
-            if not state.valid:
-                blockers.append(
-                    f"{state.pupil.full_name} has no photo consent for "
-                    f"{_use_words(state.use)} ({state.label.lower()}): take them out of the "
-                    "images, or record their parent's consent first."
-                )
-        faces = faces_found(post) if check_is_current(post) else 0
-        tagged = len(states)
-        if faces > tagged:
-            flags.append(
-                f"The checker found {faces} face{'s' if faces != 1 else ''} and "
-                f"{tagged} pupil{'s are' if tagged != 1 else ' is'} tagged: tag every pupil "
-                "shown, so their photo consent is checked."
-            )
+        consent = _consent(post, now)
+        states = consent.states
+        blockers.extend(consent.refusals)
+        flags.extend(consent.flags)
     return Readiness(blockers, flags, states)
-
-
-def _use_words(use: str) -> str:
-    return "the school website" if use == "website" else "the school's social media"
 
 
 # -- steps -----------------------------------------------------------------------------------
