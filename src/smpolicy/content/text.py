@@ -24,6 +24,7 @@ from smpolicy.content.names import Mention, tokenize
 from smpolicy.content.school import SchoolContext
 
 MAX_TEXT_CHARS = 100_000
+_PLAIN_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
 _I = re.IGNORECASE
 
 
@@ -53,9 +54,11 @@ _ROLE_REF = re.compile(
 _SCHOOL_REF = re.compile(r"\b(?:the|this|our|my|your|that|his|her|their)\s+school(?:'s)?\b", _I)
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|we|we're|we've|our|us)\b")
 _THIRD_PERSON = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their)\b", _I)
-_CHILD_WORDS = re.compile(
-    r"\b(?:child|children|kid|kids|pupil|pupils|student|students|boy|boys|girl|girls|son|daughter"
-    r"|toddler|baby|little one|lad|lass|member of staff|colleague|teacher|mum|dad|parent)\b",
+_ONE_PERSON = re.compile(
+    r"\b(?:child|kid|pupil|student|boy|girl|son|daughter|toddler|baby|little one|lad|lass"
+    r"|member of staff|colleague|teacher|mum|dad|parent|family|twins)\b"
+    r"|\b(?:one|two|three|some|few|several) of (?:my|our|the|his|her|their) \w+"
+    r"|\b(?:my|our) (?:kids|children|boys|girls|class)\b",
     _I,
 )
 _SCHOOL_CONTEXT = re.compile(
@@ -65,6 +68,11 @@ _SCHOOL_CONTEXT = re.compile(
     _I,
 )
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_SCHOOL_WORD = re.compile(
+    r"\b(?:school|staff ?room|classroom|playground|school gates?|the gates|car park|tuck shop"
+    r"|PTA|trip|nativity|sports day|summer fair|christmas fair|disco)\b",
+    _I,
+)
 
 
 # -- confidential ---------------------------------------------------------------------------------
@@ -74,8 +82,12 @@ _CONFIDENTIAL = re.compile(
     r"|counselling|advice|drop-in|reporting|listening|chat)))\b"
     r"|\bin (?:strict(?:est)? )?confidence\b|\bnot (?:for|to be) (?:sharing|shared|circulat\w+"
     r"|publi\w+|passed on|repeated)\b|\bbetween (?:you and me|ourselves)\b|\boff the record\b"
-    r"|\bkeep (?:this|it) (?:to yourselves?|quiet|under your hat|between us)\b"
-    r"|\bdon'?t tell anyone\b",
+    r"|\bkeep (?:this|it) (?:to yourselves?|quiet|under your hat|between us|hush(?:[- ]hush)?"
+    r"|(?:on the )?down ?low|under wraps|secret)\b|\bhush[- ]hush\b"
+    r"|\bdon'?t tell anyone\b|\b(?:please )?(?:don'?t|do not) (?:share|forward|repost|screenshot"
+    r"|pass on) (?:this|it)\b|\bfor your eyes only\b|\b(?:internal|staff) only\b"
+    r"|\b(?:not|hasn'?t been|has not been|isn'?t) (?:been )?(?:announced|made public|public)"
+    r" (?:yet|officially)\b",
     _I,
 )
 _DOB = re.compile(
@@ -153,7 +165,14 @@ _CASE_WEAK = re.compile(
     r"\b(?:social services|social workers?|children'?s services"
     r"|foster(?:ed|ing)? (?:by|with|carers?)"
     r"|in care|early help|police (?:were|are|have been|got) involved|domestic (?:abuse|violence)"
-    r"|neglect(?:ed)?|abuse at home|bruis(?:es|ed|ing)|referral|safeguarding concern)\b",
+    r"|neglect(?:ed)?|abuse at home|bruis(?:es|ed|ing)|referral|safeguarding concern"
+    # a family's private circumstances, said of someone
+    r"|in prison|in jail|behind bars|(?:messy |nasty )?divorc(?:e|ing|ed)|separat(?:ed|ing)"
+    r"|split(?:ting)? up|court order|non-molestation order|restraining order|injunction"
+    r"|custody (?:battle|case|hearing|dispute)|evicted|eviction|homeless|food ?bank"
+    r"|temporary accommodation|off (?:sick )?with stress|signed off (?:with|for) \w+"
+    r"|nits|head lice|wet (?:him|her)self|soiled (?:him|her)self|bereave\w*"
+    r"|(?:are|is) (?:a )?(?:refugees?|asylum seekers?))\b",
     _I,
 )
 _BUSINESS = re.compile(
@@ -196,13 +215,43 @@ _SECURITY = re.compile(
     r"|site|office|premises|classroom)"
     r"|\b(?:school|building|site|premises|office) (?:is|will be|was) (?:left )?(?:empty|unmanned"
     r"|unlocked|left open|open and empty|unattended)"
-    r"|\bnobody (?:is |will be |'?ll be )?(?:in|on|at) (?:the )?(?:school|site|building|premises)"
+    r"|\bnobody (?:else )?(?:is |will be |'?ll be |'?s )?(?:in|on|at) (?:the )?(?:school|site"
+    r"|building|premises)(?=\s*(?:[.!,;]|$|over|during|until|till|from|after|before|between|on"
+    r"|at|this|tonight|tomorrow|in the|for|overnight|at night|all))"
+    r"|\bnobody else (?:is |will be |'?ll be |'?s )?(?:in|here|around|about) (?:until|till|before)"
+    r"|\b(?:code|pin|combination|combo|number)\s+(?:for|to|on|of)\s+(?:the\s+)?(?:main |side "
+    r"|back |front |staff |rear |fire |office |head'?s )?(?:gate|door|entrance|office|building"
+    r"|staff ?room|key ?safe|safe|alarm|keypad|cupboard|get in|lock|padlock|shed|garage"
+    r"|store ?room)"
+    r"\s*(?:is|=|:|-|'s)?\s*\d[\d#*]{2,7}\b"
+    r"|\b(?:keypad|alarm|gate|door|padlock|lock|key ?safe|safe)(?:'s|s| is| code is| code'?s|:| -)"
+    r"\s*\d{3,8}#?(?![\d:/%]|[.,]\d)(?!\s*(?:am|pm|mins?|minutes|hours|people|children|kids|pupils"
+    r"|years?))"
+    r"|\busername\s*(?:is|:|=)?\s*\S+\s*(?:and|&|,|/)?\s*(?:the )?password\s*(?:is|:|=)?\s*\S+"
+    r"|\blog ?in (?:with|as|using)\s+\S+\s*(?:/|and|&|,)\s*\S+"
+    r"|\b(?:the |spare |master |door |gate |office |building |school )?keys?\s+(?:is|are|'s|lives"
+    r"|live|gets? (?:left|kept|hidden)|stays?)\s+(?:always |usually |normally |kept |hidden |left "
+    r"|stashed )?(?:under|behind|above|on top of|inside|in the|in a|in my|in her|in his"
+    r"|in reception|by the|next to|beneath)\b"
+    r"|\bmaster key\b"
+    r"|\b(?:I'?ll|I will|I'?m|I am|she'?ll|he'?ll|she is|he is)\s+(?:be\s+)?(?:in|at)\s+(?:the )?"
+    r"(?:school|building|office|site)\s+(?:on (?:my|her|his) own|alone|by (?:my|her|him)self"
+    r"|all alone)"
+    r"|\bjust me (?:in|at) (?:the )?(?:school|building|office|site)"
+    r"|\b(?:I'?m|I am|I'?ll be|I will be) (?:the )?last (?:one )?(?:out|to leave)"
+    r"|\b(?:I'?m|I am|I'?ll be|I will be|she'?s|he'?s) locking up\b"
+    r"|\b(?:fence|gate|door|window|lock|alarm|cctv|camera|fire exit)s?(?:'s| has| have| is| are)?"
+    r"\s+(?:been )?(?:got )?(?:a hole|holes|broken|bust|doesn'?t (?:lock|close|shut|work|cover)"
+    r"|don'?t (?:lock|close|shut|work|cover)|won'?t (?:lock|close|shut)|not locking|not working"
+    r"|never locked)"
+    r"|\banyone can (?:get|walk|wander|climb|just walk) in\b|\b(?:building|school|site) is"
+    r" unprotected\b"
     r"|\b(?:the )?(?:alarm|cctv|cameras?|security cameras?|locks?|gate|fence|door entry|intercom"
     r"|security system)s?\s+(?:is|are|has been|have been|isn'?t|aren'?t|was|were)\s+(?:still )?"
     r"(?:broken|not working|down|off|faulty|disabled|switched off|out of action|left open"
     r"|unlocked|working)"
-    r"|\b(?:locks?|opens?|unlocks?) (?:up )?(?:the school |the building |the site |the gates? )?"
-    r"(?:at|from|around) \d"
+    r"|\b(?:locks? up|opens? up|unlocks?|unlocking|locking up) (?:the school |the building "
+    r"|the site |the gates? )?(?:at|from|around) \d"
     r"|\b(?:back|side|rear|front|staff) (?:gate|door|entrance) (?:is|gets|will be|was) (?:always )?"
     r"(?:left )?(?:open|unlocked|propped open)"
     r"|\b(?:left|leave|leaving) the (?:door|gate|window|fire exit)s? (?:open|unlocked)"
@@ -340,7 +389,14 @@ _MASKED = re.compile(
 _INSULT = re.compile(
     r"\b(?:you|ya|u|such an?|what an?|absolute|total|complete|utter|fat|stupid|ugly|silly|old"
     r"|thick|dirty|lazy|useless)\s+(?:\w+\s+)?(?:dick|knob|prick|cow|pig|tart|slag|div|twit|plank"
-    r"|weirdo|freak|psycho|nutter|nutcase|git|bitch|witch|snake|clown|joke of a \w+)s?\b"
+    r"|weirdo|freak|psycho|nutter|nutcase|git|bitch|witch|snake|clown|muppet|halfwit|dimwit"
+    r"|joke of a \w+)s?\b"
+    r"|\b(?:you'?re|you are|u r|ur|he'?s|he is|she'?s|she is|they'?re|they are)"
+    r"\s+(?:such |an? |a complete |an absolute |a total |a right |a proper |a little |an utter )+"
+    r"(?:muppet|psycho|nutter|nutcase|weirdo|freak|halfwit|dimwit|nitwit|knob|prick|dick|slag"
+    r"|witch|snake|pig|cow|tart|clown|creep|dickhead|idiot|moron)s?"
+    r"\b(?!\s+(?:of (?:a |an )?(?:day|time|game|show|story|book|film)|costume|outfit|mask|puppet"
+    r"|show|character|biscuit|cake))"
     r"|\b(?:you|ur|you'?re|your|you are|u r)\s+(?:so |such an? |an? |really |fucking )?"
     r"(?:stupid|thick|dumb|pathetic|useless|worthless|ugly|fat|disgusting|vile|a disgrace"
     r"|a joke|scum|trash|rubbish at your job)\b",
@@ -370,6 +426,15 @@ _DISCRIMINATION = re.compile(
     r"|don'?t belong|do not belong|(?:are )?taking over|ruin(?:ing|ed)? (?:this|our|the)"
     r" (?:country|school|area|town)|steal(?:ing)? our (?:jobs|houses|benefits)|go (?:back|home)"
     r"|can'?t (?:play|do|be) (?:football|maths|science|sport|proper))"
+    r"|\b(?:typical|bloody|filthy|dirty|stinking|f\w*ing|effing|sodding|flipping|bleeding)\s+(?:"
+    + _GROUPS
+    + r")\b"
+    r"|\b(?:"
+    + _GROUPS
+    + r")\s+(?:(?:are|is|keep|always|just)\s+)?(?:taking (?:all|over|our)\b|steal(?:ing)?\b"
+    r"|scroung\w*|spong\w*|breed(?:ing)? like|invading|flooding (?:in|into|our)\b|everywhere\b"
+    r"|coming over here|ruin(?:ing|ed)?\b)"
+    r"|\bgo back (?:to )?where (?:you|ya|u|they|he|she) (?:came|come) from\b"
     r"|\bno (?:blacks|gays|foreigners|muslims|immigrants|pakis|travellers|gypsies) allowed\b"
     r"|\b(?:women|girls) (?:belong in the kitchen|should stay at home|can'?t (?:drive|lead))",
     _I,
@@ -387,9 +452,25 @@ _THREAT = re.compile(
     r"|\b(?:you|he|she|they)(?:'?re| are| is|'?s) (?:so )?dead\b"
     r"|\bdeserves? to (?:die|be shot|be hurt|be beaten|suffer)\b"
     r"|\bshould be (?:shot|hanged|hung|strung up|killed|lynched)\b"
-    r"|\bburn (?:the school|it|the place) down\b|\bwait till i (?:get|see)\b",
+    r"|\bburn (?:the school|it|the place) down\b|\bwait till i (?:get|see)\b"
+    r"|\b(?:punch|knock) (?:his|her|their|your|ur) (?:lights|teeth|head|block) (?:out|in|off)\b"
+    r"|\b(?:gonna|going to|will|'ll|needs? (?:to|a)|deserves? (?:a|to)) get (?:a |what'?s )?"
+    r"(?:slap|smack|kicking|beating|battering|hiding|good hiding|coming to (?:him|her|them|you))"
+    r"|\bgive (?:him|her|them|that \w+|the \w+) a (?:good )?(?:hiding|slap|smack|kicking|beating)"
+    r"|\b(?:i )?hope (?:you|he|she|they|u) (?:die|dies|rot|get hit by a bus|get cancer)\b"
+    r"|\bdrop dead\b|\bdie in a (?:fire|hole|ditch)\b|\bgo (?:and )?die\b"
+    r"|\bsort (?:you|him|her|them|u) out\b(?=\s*(?:[.!?,]|$|once|proper|myself))"
+    r"|\byou'?(?:ll| will) get what'?s coming\b",
     _I,
 )
+# "get" and "find" threaten only with nothing ordinary after them: "I'll get you" or "gonna get
+# you after school", never "I'll get you a coffee" or "I'll find you after assembly to sign".
+_THREAT_TAIL = re.compile(
+    r"^\s*(?:[.!?,]|$|and\b|after school\b|outside\b|one day\b|for (?:this|that|it)\b"
+    r"|back\b|when\b|if\b|later\b|soon\b|too\b|lol\b|\W*$)",
+    _I,
+)
+_SOFT_THREAT_VERB = re.compile(r"\b(?:get|find)\s+\S+$", _I)
 _NOT_THREAT = re.compile(
     r"\b(?:kill|murder) (?:for|it|time|two birds)\b|\bget (?:you|them) "
     r"(?:a|some|one|the|your|home|there|ready|started)\b",
@@ -425,26 +506,120 @@ _ALLEGATION = re.compile(
     r"|locked up|in prison|jailed|prosecuted|investigated|removed)"
     r"|(?:got|been|was|were|is being) (?:sacked|fired|suspended|arrested|investigated) for"
     r"|(?:is|are|was|were) (?:being |now )?(?:investigated|under investigation) for"
-    r"|was arrested|has a criminal record|has (?:a )?previous convictions?)\b",
+    r"|was arrested|has a criminal record|has (?:a )?previous convictions?"
+    # plural and bare forms of the same labels: "the office staff are thieves", "is racist"
+    r"|(?:are|were|'re) (?:all )?(?:liars|thieves|crooks|frauds|criminals|bullies|racists"
+    r"|cheats|paedos|perverts|pervs|abusers|drunks|alcoholics|junkies|druggies)"
+    r"|(?:is|are|was|were|'s|'re) (?:so |really |openly |blatantly |clearly |obviously "
+    r"|totally |a bit )?(?:racist|sexist|homophobic|transphobic|corrupt|bent|dodgy|on the fiddle)"
+    r"|(?:is|was|'s) (?:a |an )?(?:creep|sex pest|wife beater|con ?man|con artist|fraudster"
+    r"|scammer|drug dealer|dealer|wrong 'un)"
+    r"|(?:is|are|was|were|'s|'re) (?:always|often|constantly|usually|regularly|clearly"
+    r"|obviously|permanently|basically|completely|totally|absolutely|sometimes)\s+(?:drunk"
+    r"|pissed|hammered|wasted|stoned|high|hungover|on drugs|off (?:his|her|their) face)"
+    r"|(?:bull(?:ies|ied|ying)|picks? on|picked on|victimis\w+|harass\w*) (?:the |my |our |his "
+    r"|her |their |a |some )?(?:kids|children|pupils|child|kid|son|daughter|boy|girl|staff"
+    r"|colleagues|parents|little ones)"
+    r"|(?:grabbed|shoved|pushed|shook|yanked|dragged|manhandled|restrained|threw|hurt|bruised)"
+    r" (?:my|his|her|our|their|a|the) (?:son|daughter|child|kid|boy|girl|arm|wrist|neck|collar)"
+    r"|abus(?:ed|es|ing) (?:his|her|their) (?:position|power|authority|trust)|abuse of (?:power"
+    r"|position|trust)"
+    r"|(?:made up|makes up|making up|telling|tells|told|spreading|spread|spreads) (?:lies|rumours"
+    r"|stories) about|lying (?:about|to)|lies about"
+    r"|(?:got|was|were|been|get) caught (?:stealing|drinking|drunk|with|taking|smoking|lying"
+    r"|cheating|shoplifting|on camera|doing)"
+    r"|having an affair|cheat(?:ed|ing|s) on (?:his|her|their) (?:wife|husband|partner)"
+    r"|sleeping with (?:a |the |one of )"
+    r"|(?:took|takes|taking|stole|pocketed|pinched|helped (?:him|her)self to) (?:the |our |some |"
+    r"school |PTA |trip )?(?:money|cash|funds|donations|raffle money)"
+    r"|hand in the till|(?:money|funds|cash|donations) (?:went|has gone|goes|have gone) missing"
+    r"|(?:is|are) hiding (?:something|the truth|things)|whitewash(?:ed|ing)?"
+    r"|(?:doctored|fudged|massaged|cooked|fiddled|faked|rigged) (?:the )?(?:figures|results|data"
+    r"|register|registers|attendance|books|numbers|SATs|marks|scores)"
+    r"|cheat(?:ed|s|ing) (?:on|in|at) (?:the )?(?:SATs|tests|exams|results|phonics)"
+    r"|(?:lost (?:his|her|their) job|(?:was|got|been|were) (?:let go|dismissed|struck off"
+    r"|banned from teaching|barred)) (?:for|because|after)"
+    r"|fancies (?:the |one of the )?(?:kids|children|pupils|girls|boys|mums|dads))\b",
     _I,
 )
+# A story, a lesson or a film, where the thief and the liar are characters.
+_FICTION = re.compile(
+    r"\b(?:in|from) (?:the|a|our|this) (?:story|book|film|movie|play|panto|pantomime|cartoon"
+    r"|poem|song|tale|game|show|musical|nativity|novel)\b|\b(?:a |the )?(?:story|book|film|movie"
+    r"|play|panto|poem|song|tale|lesson|assembly|talk|workshop|game) (?:about|of|on)\b"
+    r"|\b(?:learn(?:ed|t|ing|s)?|taught|teaching|read|reading|discuss\w*|talk\w*|writing"
+    r"|wrote|thinking) about\b|\b(?:acted|acting) out\b|\brole[- ]play\w*"
+    r"|\bcharacters?\b|\bnursery rhyme\b|\bfairy ?tale\b|\bpretend\w*\b",
+    _I,
+)
+# "the thief who stole": the allegation is about whoever the relative clause hangs on.
+_RELATIVE = re.compile(r"(\w+)\s+(?:who|that|which)\s+(?:\w+\s+)?$", _I)
 _ILLEGAL = re.compile(
+    # drugs
     r"\b(?:cocaine|coke (?:line|lines|habit|dealer)|lines of coke|(?:did|doing|do|snort\w*) (?:a )?"
     r"(?:lines?|coke|charlie|ket)|cannabis|marijuana|(?:smok\w+|sell\w*|buy\w*|deal\w*|bag of"
-    r"|spliff of|joint of) (?:some )?(?:weed|skunk|pot|dope|grass)|weed (?:dealer|smoking)"
-    r"|mdma|ecstasy|pills at|ketamine|heroin|crack cocaine|smoking crack|meth(?:amphetamine)?"
-    r"|spliffs?|getting high|got high|stoned|drug dealers?|deal(?:s|ing|t)? drugs|(?:selling|sell"
-    r"|sold|buying|bought|supplying|taking|took|take|on) (?:illegal )?drugs"
-    r"|stabb(?:ed|ing)|glassed|(?:beat|beating|beaten) (?:him|her|them|someone|a kid|a boy|a girl)"
-    r"(?: up)?|beaten up|punched (?:him|her|them|someone|a|the|my)|knifed|knife (?:fight|attack)"
-    r"|machete|shoplift\w*|stole|stolen|robbed|robbery|burgl\w+|nicked (?:it|them|a|some|the)"
+    r"|spliff of|joint of|vap\w*|grow\w*) (?:some )?(?:weed|skunk|pot|dope|grass|thc|a joint"
+    r"|joints|spliffs?|crack)|weed (?:dealer|smoking)|mdma|ecstasy|pills at|ketamine|heroin"
+    r"|crack cocaine|smoking crack|meth(?:amphetamine)?|spliffs?|getting high|got high|stoned"
+    r"|(?:were|was|is|are|get|gets) high (?:as a kite|on (?:drugs|weed|something|coke))"
+    r"|drug dealers?|deal(?:s|ing|t)? (?:drugs|weed|coke|pills)|(?:been|is|was|were|are) dealing"
+    r"(?! with)|(?:selling|sell|sold|buying|bought|supplying|taking|took|take|on) (?:illegal )?"
+    r"drugs"
+    # theft, break-ins
+    r"|stabb(?:ed|ing)|glassed|(?:beat|beating|beaten) (?:him|her|them|someone|a kid|a boy|a girl"
+    r"|a man|a woman|a dad|a mum|a parent|a child)(?: up)?|beaten up|beat up|punched (?:him|her"
+    r"|them|someone|a|the|my)|(?:got|get|was|were|been|getting) (?:punched|stabbed|beaten|attacked"
+    r"|assaulted|mugged|glassed|jumped)|assaulted|mugged|knifed|knife (?:fight|attack)|machete"
+    r"|(?:brought|bring|brings|carrying|carries|carried|had|has|pulled|pulls) (?:a |his |her )?"
+    r"(?:knife|blade|weapon|gun|machete|knuckle ?duster)"
+    r"|threatened (?:\w+ ){1,3}with (?:a )?(?:knife|weapon|gun|bat|blade)|brawl\w*"
+    r"|shoplift\w*|stole|stolen|steal|steals|stealing|theft|thieving|robbed|robbery|mugged"
+    r"|burgl\w+|broke into|broken into|break-?ins?|nicked (?:it|them|a|some|the|my|his|her|our)"
+    r"|pinched (?:a|some|the|my|his|her|our)|swiped (?:a|some|the|my|his|her|our)"
+    r"|pocketed|helped (?:him|her|them)sel(?:f|ves) to"
+    # driving, drink, tobacco and vapes to children
     r"|drink[- ]driv\w*|drunk[- ]driv\w*|drove (?:home )?drunk|driving (?:home )?drunk"
-    r"|over the limit|underage drinking|vandalis\w+|smashed (?:the |a |some )?windows?"
-    r"|set fire to|arson|hack(?:ed|ing) into|fake (?:sick|doctor'?s) note|fiddl(?:ed|ing)"
-    r" (?:the |my )?expenses|benefit fraud|tax fraud|fare dodg\w+|speeding (?:in|past) (?:the )?"
-    r"school|fight(?:ing)? (?:outside|at|in) (?:the )?(?:school|gates|playground|pub))\b",
+    r"|over the limit|underage drinking|driving without (?:insurance|a licence|a license|tax)"
+    r"|(?:gave|give|gives|giving|sold|sell|sells|selling|supplied|supplying|bought|buying|buys)"
+    r" (?:\w+ ){0,2}(?:alcohol|booze|vodka|beer|wine|cider|cigarettes|fags|vapes?|e-cigs?)"
+    r" (?:to|for) (?:the |some |a |our )?(?:kids|children|pupils|year \d|minors|under-?age"
+    r"|teenagers|child|kid|pupil)|sell\w* vapes"
+    # damage, fraud, the rest
+    r"|vandalis\w+|smashed (?:the |a |some )?windows?|set fire to|arson|graffiti(?:'?d)? (?:on|all"
+    r" over)|hack(?:ed|ing) into|fake (?:sick|doctor'?s) note|forg(?:ed|ing) (?:a |the |my |his "
+    r"|her )?(?:signature|sick note|note|document)|fiddl(?:ed|ing) (?:the |my |his |her |their )?"
+    r"expenses|benefit fraud|tax fraud|tax evasion|fare dodg\w+|speeding (?:in|past|outside)"
+    r" (?:the )?school|caught speeding|fight(?:ing)? (?:outside|at|in) (?:the )?(?:school|gates"
+    r"|playground|pub|car park)|indecent images|upskirt\w*|revenge porn)\b",
     _I,
 )
+# "stole the show", "stolen a minute", "steal a glance": theft only in words.
+_FIGURATIVE = re.compile(
+    r"(?:stole|stolen|steal|steals|stealing|nicked|pinched|swiped)\s+(?:the\s+|a\s+|my\s+|our\s+"
+    r"|his\s+|her\s+|their\s+|your\s+|everyone'?s\s+|some\s+|five\s+|ten\s+|a few\s+)?"
+    r"(?:show|limelight|spotlight|win|victory|point|points|goal|march|glance|look|kiss|moment"
+    r"|minute|minutes|second|seconds|time|nap|heart|hearts|thunder|idea|ideas|base|bases"
+    r"|headlines|biscuit|chips?|sweets?|cuddle|selfie)\b",
+    _I,
+)
+# Someone a crime is pinned on: anyone at all, a child by class or year, a parent.
+_SOMEONE = re.compile(
+    r"\b(?:someone|somebody|some(?: of the)? (?:kids|boys|girls|parents|mums|dads|pupils|staff)"
+    r"|one of (?:the|our|my) \w+|a (?:parent|dad|mum|father|mother|kid|child|boy|girl|pupil"
+    r"|teen|teenager|man|woman|neighbour|grandparent|nan|grandad)|(?:year|yr|y) ?\d|class \d"
+    r"|reception|parents|mums|dads|kids|boys|girls|pupils|teachers|my (?:neighbour|friend)'?s?"
+    r"|his|her|their)\b",
+    _I,
+)
+# "my phone was stolen at the gym": a crime against the writer is no link to the school.
+_VICTIM = re.compile(
+    r"\b(?:was|were|got|been|get|gets|has been|have been)\s+(?:stolen|nicked|robbed|burgled"
+    r"|mugged|pinched|swiped|broken into|vandalised|vandalized)$",
+    _I,
+)
+_FIRST_PERSON_ANY = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|myself|we|we're|we've|us)\b", _I)
+
+
 _CRITICISM = re.compile(
     r"\b(?:SCHOOLREF)\s+(?:is|are|was|were|has been|have been|'s|'re)\s+(?:so |really |absolutely "
     r"|completely |totally |utterly |such an? |an? |an absolute |the |just |a total |a complete )*"
@@ -470,7 +645,54 @@ _CRITICISM = re.compile(
     r"|\b(?:what a|absolute|complete|total|utter) (?:joke|shambles|farce|disgrace|mess)\b"
     r"|\b(?:ridiculous|stupid|pointless|unfair|absurd|crazy|bonkers|mad) (?:decision|rule|policy"
     r"|idea)\b|\b(?:thanks for nothing|sort it out|get a grip|should be ashamed|shame on)\b"
-    r"|\b(?:another|yet another) (?:inset day|pointless|ridiculous|useless)\b",
+    r"|\b(?:another|yet another) (?:inset day|pointless|ridiculous|useless)\b"
+    # what the school has done to a family: "the school has let my son down"
+    r"|\b(?:SCHOOLREF)(?:'s)?\s+(?:has|have|had|is|are|was|were)?\s*(?:really |completely "
+    r"|totally |utterly |just )?(?:gone downhill|going downhill|let (?:me|us|my \w+|our \w+"
+    r"|him|her|them|everyone|the kids|the children|parents) down|failed (?:my|our|the|his|her"
+    r"|their|these)? ?(?:son|daughter|child|children|kids|pupils|boy|girl|family|families)"
+    r"|no idea|no clue|lost the plot|got it (?:so |all )?wrong|messed (?:it |this |everything )?up"
+    r"|dropped the ball|made a (?:right |complete |total )?(?:mess|hash|pig'?s ear)"
+    r"|mishandled|swept (?:it|this|everything) under the carpet|keeps? (?:moving the goalposts"
+    r"|changing (?:the|their|its) mind|cancelling|messing (?:us|parents) about)"
+    r"|(?:moving|moved) the goalposts|(?:never|don'?t|doesn'?t|won'?t|can'?t) tell (?:us|parents"
+    r"|anyone) anything|couldn'?t care less|needs? to (?:go|resign|step down|be replaced"
+    r"|get a grip|sort (?:it|this|themselves|itself) out|wake up)|should (?:resign|step down"
+    r"|be ashamed|hang (?:their|his|her|its) heads?))"
+    # the school's handling, communication, decisions or rules, judged
+    r"|\b(?:SCHOOLREF)(?:'s|s')?\s+(?:new |latest |current )?(?:handling|communication|response"
+    r"|organisation|organization|decision|decisions|policy|policies|rules?|attitude|leadership"
+    r"|management|approach|treatment|uniform policy|homework policy|behaviour policy)\b"
+    r"(?:\s+(?:of|to|on|over) (?:\w+ ){0,3}?)?\s*(?:is|are|was|were|has been|have been|'s)"
+    r"\s+(?:so |really |absolutely |completely |totally |utterly |just |beyond |an? |the )*"
+    r"(?:appalling|awful|terrible|rubbish|pathetic|ridiculous|shocking|a joke|a disgrace"
+    r"|disgraceful|a shambles|shambolic|useless|non-existent|nonexistent|poor|dreadful|woeful"
+    r"|atrocious|laughable|unacceptable|a nightmare|a mess|unfair|absurd|the worst|diabolical)"
+    r"|\b(?:the |this |their |its |our )?(?:new |latest )?(?:uniform|homework|behaviour|phone"
+    r"|parking|lateness|attendance|packed lunch|lunchbox|snack|haircut|hair|jewellery|pick-?up"
+    r"|drop-?off|detention|reward|house points?) (?:policy|policies|rules?|system)\s+(?:is|are"
+    r"|was|has been)\s+(?:so |really |absolutely |completely |totally |utterly |just |an? |the )*"
+    r"(?:appalling|awful|terrible|rubbish|pathetic|ridiculous|shocking|a joke|a disgrace"
+    r"|disgraceful|a shambles|shambolic|useless|stupid|petty|draconian|a nightmare|unfair"
+    r"|absurd|over the top|OTT|mad|bonkers|crazy|insane|nonsense)"
+    r"|\b(?:poor|terrible|awful|zero|no|non-existent|rubbish|shocking|appalling|useless|lack of)"
+    r" (?:communication|organisation|organization|leadership|management|support|response"
+    r"|follow[- ]up) (?:from|by|at|with) (?:SCHOOLREF)"
+    # how a parent feels about the school
+    r"|\b(?:not (?:at all |very |remotely )?(?:impressed|happy|pleased|satisfied)|(?:really |very "
+    r"|so |extremely |absolutely )?(?:unhappy|upset|annoyed|livid|cross|frustrated|gutted"
+    r"|unimpressed|dissatisfied|sick|tired)) (?:with|at|by|about|of) (?:how |the way )?"
+    r"(?:SCHOOLREF)"
+    r"|\b(?:shocking|disgraceful|appalling|ridiculous|unbelievable|pathetic|typical) (?:how|that)"
+    r" (?:SCHOOLREF)"
+    r"|\bcan'?t believe (?:SCHOOLREF) (?:let|allowed|did|would|has|have|cancelled|made|thinks?)"
+    r"|\bwhy (?:does|do|did|can'?t|won'?t|doesn'?t|don'?t|is|are) (?:SCHOOLREF) (?:never|not|always"
+    r"|keep|even bother|think|insist)"
+    r"|\bnobody (?:at|in) (?:SCHOOLREF) (?:listens|cares|bothers|answers|replies|responds"
+    r"|does anything|gives a)"
+    r"|\btypical (?:SCHOOLREF)(?=\s*[,.!?;:-]|\s+(?:again|as usual|as always)\b)"
+    r"|\b(?:absolutely |so |really )?(?:fuming|furious|livid|raging|seething|disgusted"
+    r"|appalled)\b(?=[^.!?\n]{0,40}?\b(?:SCHOOLREF)\b)",
     _I,
 )
 _DECISIONS = re.compile(r"\b(?:decision|decided|policy|rule|rules|ban|banned|cancel\w*)\b", _I)
@@ -490,6 +712,16 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "keep this",
         "keep it",
         "tell anyone",
+        "hush",
+        "share",
+        "forward",
+        "repost",
+        "screenshot",
+        "pass on",
+        "eyes only",
+        " only",
+        "announced",
+        "public",
     ),
     "dob": ("dob", "d.o.b", "birth", "born on"),
     "health": (
@@ -595,6 +827,28 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "bruis",
         "referral",
         "safeguarding",
+        "prison",
+        "jail",
+        "bars",
+        "divorc",
+        "separat",
+        "split",
+        "order",
+        "injunction",
+        "custody",
+        "evict",
+        "homeless",
+        "food",
+        "accommodation",
+        "stress",
+        "signed off",
+        "nits",
+        "lice",
+        "wet ",
+        "soiled",
+        "bereave",
+        "refugee",
+        "asylum",
     ),
     "business": (
         "budget",
@@ -654,6 +908,26 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "security",
         "rota",
         "duty",
+        "nobody",
+        "number",
+        "keypad",
+        "door",
+        "safe",
+        "username",
+        "log in",
+        "login",
+        "key",
+        "just me",
+        "last",
+        "locking",
+        "fence",
+        "window",
+        "exit",
+        "anyone can",
+        "unprotected",
+        "my own",
+        "her own",
+        "his own",
     ),
     "threat": (
         "kill",
@@ -684,6 +958,96 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "deserve",
         "should be",
         "wait till",
+        "lights",
+        "teeth",
+        "block",
+        "slap",
+        "smack",
+        "kicking",
+        "hiding",
+        "s coming",
+        "hope you",
+        "hope he",
+        "hope she",
+        "hope they",
+        "hope u",
+        "drop dead",
+        "die in",
+        "go die",
+        "and die",
+        "sort you",
+        "sort him",
+        "sort her",
+        "sort them",
+        "sort u",
+    ),
+    "insult": (
+        "you",
+        "ya ",
+        "u ",
+        "such a",
+        "what a",
+        "absolute",
+        "total",
+        "complete",
+        "utter",
+        "fat ",
+        "stupid",
+        "ugly",
+        "silly",
+        "old ",
+        "thick",
+        "dirty",
+        "lazy",
+        "useless",
+        "ur ",
+        "he's",
+        "she's",
+        "he is",
+        "she is",
+        "they",
+        "u r",
+        "hes ",
+        "shes ",
+    ),
+    # Criticism is of the school, its people or its rules: one of these must be there too.
+    "criticism_target": (
+        "school",
+        "head",
+        "teacher",
+        "staff",
+        "leader",
+        "governor",
+        "office",
+        "slt",
+        "management",
+        "decision",
+        "policy",
+        "policies",
+        "rule",
+        "communication",
+        "organis",
+        "organiz",
+        "inset",
+        "joke",
+        "shambles",
+        "farce",
+        "disgrace",
+        "mess",
+        "thanks for nothing",
+        "sort it out",
+        "get a grip",
+        "shame on",
+        "ashamed",
+        "uniform",
+        "homework",
+        "detention",
+        "system",
+        "idea",
+        "response",
+        "support",
+        "follow",
+        "trust",
     ),
     "groups": (
         "muslim",
@@ -798,6 +1162,68 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "suspended",
         "record",
         "conviction",
+        "thieves",
+        "crooks",
+        "bullies",
+        "racis",
+        "sexis",
+        "phobic",
+        "bent",
+        "dodgy",
+        "creep",
+        "pest",
+        "beater",
+        "con",
+        "scam",
+        "dealer",
+        "wrong 'un",
+        "bull",
+        "pick",
+        "victimis",
+        "harass",
+        "yank",
+        "drag",
+        "manhandl",
+        "restrain",
+        "threw",
+        "hurt",
+        "bruis",
+        "made up",
+        "makes up",
+        "making up",
+        "telling",
+        "tells",
+        "told",
+        "spread",
+        "caught",
+        "affair",
+        "sleeping with",
+        "took",
+        "takes",
+        "taking",
+        "till",
+        "missing",
+        "hiding",
+        "whitewash",
+        "doctored",
+        "fudged",
+        "massaged",
+        "cooked",
+        "faked",
+        "rigged",
+        "job",
+        "let go",
+        "dismissed",
+        "banned",
+        "barred",
+        "fancies",
+        "always",
+        "often",
+        "constantly",
+        "usually",
+        "regularly",
+        "clearly",
+        "obviously",
     ),
     "illegal": (
         "cocaine",
@@ -851,6 +1277,47 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "fare dodg",
         "speeding",
         "fight",
+        "dealing",
+        "vap",
+        "grow",
+        "steal",
+        "theft",
+        "thiev",
+        "broke",
+        "broken",
+        "break",
+        "pinched",
+        "swiped",
+        "pocketed",
+        "helped",
+        "punch",
+        "attack",
+        "assault",
+        "mugged",
+        "jumped",
+        "knife",
+        "blade",
+        "weapon",
+        "gun",
+        "threatened",
+        "brawl",
+        "insurance",
+        "licen",
+        "alcohol",
+        "booze",
+        "vodka",
+        "beer",
+        "wine",
+        "cider",
+        "cigarette",
+        "fags",
+        "e-cig",
+        "graffiti",
+        "forg",
+        "evasion",
+        "indecent",
+        "upskirt",
+        "revenge porn",
     ),
     "criticism": (
         "useless",
@@ -913,16 +1380,93 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "get a grip",
         "another",
         "excuse",
+        "downhill",
+        "let ",
+        "failed",
+        "no idea",
+        "no clue",
+        "plot",
+        "wrong",
+        "messed",
+        "dropped",
+        "made a",
+        "mishandl",
+        "carpet",
+        "goalposts",
+        "keep",
+        "couldn't",
+        "need",
+        "should",
+        "poor",
+        "zero",
+        "no ",
+        "lack of",
+        "impressed",
+        "happy",
+        "pleased",
+        "satisf",
+        "upset",
+        "annoyed",
+        "livid",
+        "cross",
+        "frustrat",
+        "gutted",
+        "sick",
+        "tired",
+        "unbeliev",
+        "typical",
+        "can't believe",
+        "cant believe",
+        "why ",
+        "nobody",
+        "dreadful",
+        "woeful",
+        "atrocious",
+        "laughable",
+        "diabolical",
+        "petty",
+        "draconian",
+        "over the top",
+        "ott",
+        "insane",
+        "nonsense",
     ),
 }
 _DIGIT = re.compile(r"\d")
-_NEEDLE_RES = {
-    key: re.compile("|".join(re.escape(n) for n in needles)) for key, needles in _NEEDLES.items()
-}
+# The acronyms are matched in the text as written; every other key in lower case.
+_CASED_KEYS = frozenset({"acronyms"})
 
 
-def _has(lowered: str, key: str) -> bool:
-    return _NEEDLE_RES[key].search(lowered) is not None
+_Scan = tuple[dict[str, tuple[tuple[str, frozenset[str]], ...]], frozenset[str]]
+
+
+def _needle_scan(keys: Iterable[str]) -> _Scan:
+    """Every needle of these keys, filed under its first two characters: a text's own pairs of
+    characters pick the few needles worth a substring test, so the cost of the gate hardly grows
+    with the number of needles."""
+    owners: dict[str, set[str]] = {}
+    for key in keys:
+        for needle in _NEEDLES[key]:
+            owners.setdefault(needle, set()).add(key)
+    by_start: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for needle, who in owners.items():
+        by_start.setdefault(needle[:2], []).append((needle, frozenset(who)))
+    return {k: tuple(v) for k, v in by_start.items()}, frozenset(by_start)
+
+
+_SCAN_LOWER = _needle_scan(k for k in _NEEDLES if k not in _CASED_KEYS)
+_SCAN_CASED = _needle_scan(_CASED_KEYS)
+
+
+def _keys_in(text: str, scan: _Scan) -> set[str]:
+    by_start, starts = scan
+    pairs = {text[i : i + 2] for i in range(len(text) - 1)} | set(text)
+    found: set[str] = set()
+    for pair in pairs & starts:
+        for needle, keys in by_start[pair]:
+            if not keys <= found and needle in text:
+                found |= keys
+    return found
 
 
 # -- the check ------------------------------------------------------------------------------------
@@ -939,6 +1483,11 @@ class Text:
         self.mentions: list[Mention] = school.names.find(text, self.tokens)
         self.sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
         self.school_spans = list(_school_names(school).finditer(text)) if school.name else []
+        self.keys = _keys_in(self.lower, _SCAN_LOWER) | _keys_in(text, _SCAN_CASED)
+
+    def has(self, key: str) -> bool:
+        """The text holds one of the words a check needs (`_NEEDLES`): worth running it."""
+        return key in self.keys
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         for start, end in self.sentences:
@@ -961,11 +1510,12 @@ class Text:
         )
 
     def person_in(self, start: int, end: int) -> bool:
+        """Someone in particular: "pupils with allergies" is a group, "a pupil with" is not."""
         chunk = self.text[start:end]
         return (
             any(start <= m.start < end for m in self.mentions)
             or bool(_THIRD_PERSON.search(chunk))
-            or bool(_CHILD_WORDS.search(chunk))
+            or bool(_ONE_PERSON.search(chunk))
             or bool(re.search(r"\b(?:mr|mrs|miss|ms|dr)\.? [A-Z]", chunk, _I))
         )
 
@@ -1007,6 +1557,10 @@ def check_text(text: str, school: SchoolContext) -> list[TextFinding]:
         raise ValueError(
             f"text: {len(text):,} characters is more than the {MAX_TEXT_CHARS:,} a post may have"
         )
+    # Phones type curly apostrophes ("I’ll", "don’t"); the patterns are written with straight ones.
+    # One character for one, so every offset still points into the text as given.
+    if not text.isascii():
+        text = text.translate(_PLAIN_QUOTES)
     t = Text(text, school)
     out: list[TextFinding] = []
     index = school.names
@@ -1032,16 +1586,47 @@ def check_text(text: str, school: SchoolContext) -> list[TextFinding]:
     out.extend(_illegal(t))
     out.extend(_criticism(t))
     out.sort(key=lambda f: (f.start, f.end, f.kind))
+    return _merged(text, out)
+
+
+# Kinds whose findings are phrases: two of them side by side are one thing said ("got sacked for"
+# + "fiddling expenses", "spare key is in the" + "key safe"), and one finding says it once.
+_PHRASE_KINDS = frozenset(
+    {"confidential", "security_sensitive", "defamatory_risk", "illegal_conduct", "school_criticism"}
+)
+
+
+def _merged(text: str, findings: list[TextFinding]) -> list[TextFinding]:
+    out: list[TextFinding] = []
+    last: dict[str, int] = {}  # kind -> index in out of its latest finding
+    for f in findings:
+        k = last.get(f.kind)
+        if f.kind in _PHRASE_KINDS and k is not None:
+            prev = out[k]
+            gap = text[prev.end : f.start]
+            if f.start <= prev.end or (len(gap) <= 2 and not gap.strip()):
+                out[k] = TextFinding(
+                    prev.kind,
+                    prev.start,
+                    max(prev.end, f.end),
+                    max(prev.confidence, f.confidence),
+                    prev.category,
+                    prev.people,
+                    tuple(dict.fromkeys(prev.about + f.about)),
+                )
+                continue
+        last[f.kind] = len(out)
+        out.append(f)
     return out
 
 
 def _confidential(t: Text) -> Iterable[TextFinding]:
-    text, lower = t.text, t.lower
-    if _has(lower, "confidential"):
+    text = t.text
+    if t.has("confidential"):
         for m in _CONFIDENTIAL.finditer(text):
             yield TextFinding("confidential", m.start(), m.end(), 0.85)
     dob_spans = []
-    if _has(lower, "dob"):
+    if t.has("dob"):
         for m in _DOB.finditer(text):
             dob_spans.append((m.start(), m.end()))
             yield TextFinding("confidential", m.start(), m.end(), 0.9, about=("pupils",))
@@ -1055,9 +1640,9 @@ def _confidential(t: Text) -> Iterable[TextFinding]:
             if when is not None and when in births:
                 yield TextFinding("confidential", m.start(), m.end(), 0.9, about=("pupils",))
     health = []
-    if _has(text, "acronyms"):
+    if t.has("acronyms"):
         health.append(_HEALTH_ACRONYMS)
-    if _has(lower, "health"):
+    if t.has("health"):
         health.append(_HEALTH)
     for pattern in health:
         for m in pattern.finditer(text):
@@ -1066,15 +1651,15 @@ def _confidential(t: Text) -> Iterable[TextFinding]:
             named = any(start <= x.start < end for x in t.mentions)
             if named or (t.person_in(start, end) and not _GENERAL_TOPIC.search(sentence)):
                 yield TextFinding("confidential", m.start(), m.end(), 0.85, about=("pupils",))
-    if _has(lower, "case"):
+    if t.has("case"):
         for m in _CASE_STRONG.finditer(text):
             yield TextFinding("confidential", m.start(), m.end(), 0.9, about=("pupils",))
-    if _has(lower, "case_weak"):
+    if t.has("case_weak"):
         for m in _CASE_WEAK.finditer(text):
             start, end = t.sentence_of(m.start())
             if t.person_in(start, end) and not _GENERAL_TOPIC.search(text[start:end]):
                 yield TextFinding("confidential", m.start(), m.end(), 0.75, about=("pupils",))
-    if _has(lower, "business"):
+    if t.has("business"):
         for m in _BUSINESS.finditer(text):
             yield TextFinding(
                 "confidential", m.start(), m.end(), 0.8, about=("school_information",)
@@ -1107,7 +1692,7 @@ def _parse_date(m: re.Match[str]) -> date | None:
 
 
 def _security(t: Text) -> Iterable[TextFinding]:
-    if not _has(t.lower, "security"):
+    if not t.has("security"):
         return
     for m in _SECURITY.finditer(t.text):
         yield TextFinding(
@@ -1126,37 +1711,46 @@ def _offensive(t: Text) -> Iterable[TextFinding]:
         return True
 
     lower = t.lower
-    for m in _THREAT.finditer(text) if _has(lower, "threat") else ():
+    for m in _THREAT.finditer(text) if t.has("threat") else ():
         if _NOT_THREAT.search(m.group()):
+            continue
+        if _SOFT_THREAT_VERB.search(m.group()) and not _THREAT_TAIL.match(text[m.end() :]):
             continue
         if fresh(m.start(), m.end()):
             yield TextFinding("offensive", m.start(), m.end(), 0.85, category="threat")
-    for m in _DISCRIMINATION.finditer(text) if _has(lower, "groups") else ():
+    for m in _DISCRIMINATION.finditer(text) if t.has("groups") else ():
         if fresh(m.start(), m.end()):
             yield TextFinding("offensive", m.start(), m.end(), 0.85, category="discriminatory")
     for category, start, end, confidence in _offensive_terms(text):
         if fresh(start, end):
             yield TextFinding("offensive", start, end, confidence, category=category)
-    for m in _MASKED.finditer(text) if _has(lower, "masked") else ():
+    for m in _MASKED.finditer(text) if t.has("masked") else ():
         if fresh(m.start(), m.end()):
             yield TextFinding("offensive", m.start(), m.end(), 0.85, category="obscene")
     for m in _GAY_INSULT.finditer(text) if "gay" in lower else ():
         if fresh(m.start(), m.end()):
             yield TextFinding("offensive", m.start(), m.end(), 0.75, category="discriminatory")
-    for m in _INSULT.finditer(text):
+    for m in _INSULT.finditer(text) if t.has("insult") else ():
         if fresh(m.start(), m.end()):
             yield TextFinding("offensive", m.start(), m.end(), 0.75, category="abusive")
 
 
 def _defamatory(t: Text) -> Iterable[TextFinding]:
     text = t.text
-    if not _has(t.lower, "allegation"):
+    if not t.has("allegation"):
         return
     for m in _ALLEGATION.finditer(text):
         start, end = t.sentence_of(m.start())
         if not t.target_in(start, end):
             continue
         if _NEGATED.search(text[max(start, m.start() - 12) : m.start()]):
+            continue
+        if _FICTION.search(text, start, end):
+            continue
+        rel = _RELATIVE.search(text[max(start, m.start() - 40) : m.start()])
+        if rel is not None and not t.target_in(
+            max(start, m.start() - 40) + rel.start(1), max(start, m.start() - 40) + rel.end(1)
+        ):
             continue
         named = any(start <= x.start < end for x in t.mentions) or any(
             start <= x.start() < end for x in t.school_spans
@@ -1166,17 +1760,30 @@ def _defamatory(t: Text) -> Iterable[TextFinding]:
 
 def _illegal(t: Text) -> Iterable[TextFinding]:
     text = t.text
-    if not _has(t.lower, "illegal"):
+    if not t.has("illegal"):
         return
     for m in _ILLEGAL.finditer(text):
+        if _FIGURATIVE.match(text, m.start()):
+            continue
         start, end = t.sentence_of(m.start())
         sentence = text[start:end]
-        tied = (
+        if _FICTION.search(sentence):
+            continue
+        school_tie = (
             t.target_in(start, end)
-            or bool(_FIRST_PERSON.search(sentence))
             or bool(_SCHOOL_CONTEXT.search(sentence))
-            or (bool(_THIRD_PERSON.search(sentence)) and (bool(t.mentions) or bool(t.school_spans)))
+            or bool(_SCHOOL_WORD.search(sentence))
         )
+        if _VICTIM.search(text[max(start, m.start() - 16) : m.end()]):
+            # a crime suffered is a link only where it happened at or to the school
+            tied = school_tie
+        else:
+            tied = (
+                school_tie
+                or bool(_FIRST_PERSON_ANY.search(sentence))
+                or bool(_SOMEONE.search(sentence))
+                or any(start <= x.start < end for x in t.mentions)
+            )
         if tied:
             yield TextFinding("illegal_conduct", m.start(), m.end(), 0.8)
 
@@ -1194,7 +1801,9 @@ def _criticism_pattern(school_name: str, short: tuple[str, ...]) -> re.Pattern[s
 
 def _criticism(t: Text) -> Iterable[TextFinding]:
     text = t.text
-    if not _has(t.lower, "criticism"):
+    if not t.has("criticism"):
+        return
+    if not t.has("criticism_target") and not t.school_spans:
         return
     pattern = _criticism_pattern(t.school.name, tuple(t.school.short_names))
     for m in pattern.finditer(text):
