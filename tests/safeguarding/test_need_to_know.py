@@ -171,6 +171,7 @@ def urls_to_walk(rooms: list[Staffroom]) -> list[str]:
         "evidence_add": "report",
         "triage": "report",
         "destroy": "report",
+        "retention_change": "report",
         "evidence_file": "evidence",
         "case_detail": "case",
         "action_add": "case",
@@ -215,6 +216,7 @@ def urls_to_walk(rooms: list[Staffroom]) -> list[str]:
         "policereferral",
         "auditentry",
         "destruction",
+        "retentionchange",
     ):
         found.append(reverse(f"admin:safeguarding_{model}_changelist"))
     found += [reverse("admin:safeguarding_report_change", args=[r.pk]) for r in reports]

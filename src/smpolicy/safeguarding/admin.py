@@ -25,6 +25,7 @@ from smpolicy.safeguarding.models import (
     Outcome,
     PoliceReferral,
     Report,
+    RetentionChange,
     SecondFactor,
 )
 from smpolicy.schools.access import attach
@@ -204,6 +205,11 @@ class AuditEntryAdmin(NeedToKnowAdmin):
 class DestructionAdmin(NeedToKnowAdmin):
     report_path = None
     list_display = ["reference", "kind", "confirmed_by_name", "confirmed_at"]
+
+
+@admin.register(RetentionChange)
+class RetentionChangeAdmin(NeedToKnowAdmin):
+    list_display = ["report", "kind", "retain_until_after", "made_by", "made_at"]
 
 
 @admin.register(SecondFactor)

@@ -136,8 +136,13 @@ OPS = ("update", "delete", "truncate")
 
 
 def install(connection: Any, guards: list[Guard] | tuple[Guard, ...]) -> None:
+    """Guard each table that exists. An early migration calls this with today's list, before a
+    later migration has made a newer table; that later migration calls it again."""
     with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
         for guard in guards:
+            if guard.table not in tables:
+                continue
             for statement in install_sql(connection.vendor, guard):
                 cursor.execute(statement)
 
@@ -206,5 +211,9 @@ GUARDS: tuple[Guard, ...] = (
     Guard("safeguarding_advice", delete_allowed_when=_CASE_EMPTY),
     Guard("safeguarding_policereferral", delete_allowed_when=_CASE_EMPTY),
     Guard("safeguarding_auditentry"),
+    Guard(
+        "safeguarding_retentionchange",
+        delete_allowed_when=_DESTROYED.format(col="OLD.report_id"),
+    ),
     Guard("safeguarding_destruction"),
 )

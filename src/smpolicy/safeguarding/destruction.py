@@ -63,6 +63,9 @@ def destroy(
             )
             cursor.execute("DELETE FROM safeguarding_evidence WHERE report_id = %s", [report.pk])
             cursor.execute("DELETE FROM safeguarding_alert WHERE report_id = %s", [report.pk])
+            cursor.execute(
+                "DELETE FROM safeguarding_retentionchange WHERE report_id = %s", [report.pk]
+            )
             cursor.execute("DELETE FROM safeguarding_involvement WHERE report_id = %s", [report.pk])
             cursor.execute("DELETE FROM safeguarding_report WHERE id = %s", [report.pk])
             if case_id is not None and not Report.objects.filter(case_id=case_id).exists():

@@ -556,6 +556,31 @@ class DestroyForm(Form):
         return value
 
 
+class RetentionForm(Form):
+    """Keep a record longer: a legal hold placed or lifted, or a later date (with why)."""
+
+    ACTIONS = ("hold", "release", "extend")
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], widget=forms.HiddenInput)
+    until = forms.DateField(
+        label="Keep it until",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Later than the date it is kept until now.",
+    )
+    reason = forms.CharField(
+        label="Why",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="E.g. the inquiry's or the insurer's request and its reference. It is kept "
+        "with the record.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "extend" and not data.get("until"):
+            self.add_error("until", "Give the date to keep it until.")
+        return data
+
+
 class TransferForm(Form):
     to_school = forms.CharField(label="The pupil's new school", max_length=200)
     to_contact = forms.CharField(label="Sent to (the new school's DSL)", max_length=200)

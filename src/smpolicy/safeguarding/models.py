@@ -611,6 +611,30 @@ class Destruction(AppendOnly):
         return f"{self.reference} destroyed {self.confirmed_at:%Y-%m-%d}"
 
 
+class RetentionChange(AppendOnly):
+    """A decision to keep a report longer than its rule says: a legal hold placed or lifted, or
+    a later date to keep it until. Never to keep it for less: that is the review list's job."""
+
+    class Kind(models.TextChoices):
+        HOLD = "hold", "Legal hold placed"
+        RELEASE = "release", "Legal hold lifted"
+        EXTEND = "extend", "Kept longer"
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="retention_changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.TextField()
+    retain_until_before = models.DateField(null=True, blank=True)
+    retain_until_after = models.DateField(null=True, blank=True)
+    made_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["made_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.made_at:%Y-%m-%d}"
+
+
 class Transfer(SchoolOwned):
     """A pupil's child protection file sent to their new school, and its receipt."""
 

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from smpolicy.safeguarding.models import Report
+from django.db import transaction
+
+from smpolicy.safeguarding import audit
+from smpolicy.safeguarding.models import Report, RetentionChange
 from smpolicy.schools.models import Person
 
 # State pension age, used for "normal pension age" in the allegations rule (check for the person).
@@ -74,3 +78,73 @@ def due_for_review(reports: object, on: dt.date, ahead_days: int = REVIEW_AHEAD_
     return reports.filter(  # type: ignore[attr-defined]
         retain_until__lte=on + dt.timedelta(days=ahead_days)
     ).order_by("retain_until")
+
+
+# -- keeping a record longer ----------------------------------------------------------------------
+
+
+class RetentionRefused(ValueError):
+    """A change the record's state does not allow, said plainly."""
+
+
+def _change(
+    report: Report,
+    kind: str,
+    person: Person,
+    reason: str,
+    request: Any,
+    until: dt.date | None = None,
+) -> RetentionChange:
+    reason = reason.strip()
+    if not reason:
+        raise RetentionRefused("Say why: the reason is kept with the record for whoever asks.")
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        before = locked.retain_until
+        if kind == RetentionChange.Kind.HOLD:
+            if locked.legal_hold:
+                raise RetentionRefused(f"{locked.reference} is already on legal hold.")
+            locked.legal_hold = True
+        elif kind == RetentionChange.Kind.RELEASE:
+            if not locked.legal_hold:
+                raise RetentionRefused(f"{locked.reference} is not on legal hold.")
+            locked.legal_hold = False
+        else:
+            if until is None or (before is not None and until <= before):
+                raise RetentionRefused(
+                    f"{locked.reference} is already kept until {before:%d %B %Y}: a new date "
+                    "must be later. A record is never kept for less than its rule says."
+                    if before else "Give the date to keep it until."
+                )
+            locked.retain_until = until
+        locked.save(update_fields=["legal_hold", "retain_until"])
+        change = RetentionChange.objects.create(
+            school_id=locked.school_id,
+            report=locked,
+            kind=kind,
+            reason=reason,
+            retain_until_before=before,
+            retain_until_after=locked.retain_until,
+            made_by=person,
+        )
+        audit.record(
+            "retention", change, school=locked.school_id, request=request, person=person,
+            note=RetentionChange.Kind(kind).label,
+        )
+    report.legal_hold, report.retain_until = locked.legal_hold, locked.retain_until
+    return change
+
+
+def place_hold(report: Report, person: Person, reason: str, request: Any = None) -> RetentionChange:
+    """Never destroyed while held: relevant to an inquiry, a claim or a police investigation."""
+    return _change(report, RetentionChange.Kind.HOLD, person, reason, request)
+
+
+def lift_hold(report: Report, person: Person, reason: str, request: Any = None) -> RetentionChange:
+    return _change(report, RetentionChange.Kind.RELEASE, person, reason, request)
+
+
+def keep_until(
+    report: Report, person: Person, until: dt.date, reason: str, request: Any = None
+) -> RetentionChange:
+    return _change(report, RetentionChange.Kind.EXTEND, person, reason, request, until)

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/triage/", views.triage, name="triage"),
     path("reports/<int:pk>/destroy/", views.destroy, name="destroy"),
+    path("reports/<int:pk>/retention/", views.retention_change, name="retention_change"),
     path("evidence/<int:pk>/file/", views.evidence_file, name="evidence_file"),
     path("alerts/", views.alert_list, name="alerts"),
     path("records/", views.records, name="records"),

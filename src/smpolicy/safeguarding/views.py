@@ -25,6 +25,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
@@ -949,6 +950,52 @@ def destroy(request: HttpRequest, pk: int) -> HttpResponse:
             today=timezone.localdate(),
             rule=keeping.RULES.get(report.retention_rule),
         ),
+    )
+
+
+@access.case_handler_view
+def retention_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Place or lift a legal hold, or keep a report longer, with the reason; all kept."""
+    person = _person(request)
+    report = access.full_reports(person, request.user).filter(pk=pk).first()
+    if report is None:
+        raise Http404("No such report")
+    forms_by_action = {
+        action: forms.RetentionForm(prefix=action, initial={"action": action})
+        for action in forms.RetentionForm.ACTIONS
+    }
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action_taken", "")
+        if action not in forms_by_action:
+            return HttpResponseBadRequest("Unknown action.")
+        form = forms_by_action[action] = forms.RetentionForm(request.POST, prefix=action)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "hold":
+                    keeping.place_hold(report, person, data["reason"], request)
+                elif action == "release":
+                    keeping.lift_hold(report, person, data["reason"], request)
+                else:
+                    keeping.keep_until(report, person, data["until"], data["reason"], request)
+            except keeping.RetentionRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"{report.reference}: recorded.")
+                return redirect("safeguarding:retention_change", pk=report.pk)
+        status = 422
+    return render(
+        request,
+        "safeguarding/retention_change.html",
+        _ctx(
+            request,
+            report=report,
+            forms_by_action=forms_by_action,
+            changes=report.retention_changes.select_related("made_by"),
+            rule=keeping.RULES.get(report.retention_rule),
+        ),
+        status=status,
     )
 
 
