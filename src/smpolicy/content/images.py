@@ -1,9 +1,11 @@
 """The image checks: faces, the school's logo, nudity, text in the picture, location metadata.
 
 Everything runs offline from what the packages ship:
-- faces: OpenCV 4.x's Haar cascade `haarcascade_frontalface_alt2.xml` (in the
-  opencv-python-headless wheel; OpenCV 5 wheels ship none). Frontal faces from about 48 pixels
-  high in a 1024-pixel picture; faces in profile are often missed.
+- faces: Google MediaPipe's BlazeFace detectors (short and full range, `models/`, Apache-2.0,
+  see models/README.md) run by OpenCV's DNN module propose faces; weaker proposals are confirmed
+  by OpenCV 4.x's Haar cascades (frontal and profile, in the opencv-python-headless wheel) run on
+  just that place. Faces from about 45 pixels across in a 1024-pixel picture, turned, tilted or
+  in profile; smaller faces are mostly missed (finding them would take several times the time).
 - the logo: ORB features of the school's logo, at several sizes, matched to the picture's and
   checked with a RANSAC similarity transform, so it is found scaled, moved and slightly rotated.
   Logos under about 60 pixels across in a 1024-pixel picture are often missed.
@@ -39,7 +41,17 @@ MAX_IMAGE_BYTES = 25 * 1024 * 1024
 MAX_IMAGE_PIXELS = 50_000_000
 FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF"})
 GPS_IFD = 0x8825
-FACE_SIDE = 512  # faces are looked for at this size: the cost is fixed, whatever the upload
+MODELS = Path(__file__).parent / "models"
+FACE_SIDE = 1024  # faces are looked for at this size: the cost is fixed, whatever the upload
+TILE_SHARE = 0.6  # corner tiles, each this share of the picture's longer side
+MIN_TILE = 160
+PROPOSAL_SCORE = 0.25  # BlazeFace scores worth a second look
+SURE_SCORE = 0.75  # above the best score any busy picture without a face got (0.70)
+CASCADE_VOTES = 3  # Haar neighbours to confirm a weaker proposal (busy pictures: 0)
+MAX_PROPOSALS = 32  # bounds the time a crowd of face-like things can take
+NMS_OVERLAP = 0.3
+HAAR_FACE = 36  # a proposal is scaled so its face is this wide before the cascades look
+HAAR_STEP = 1.15
 LOGO_SIDE = 1024
 SKIN_SIDE = 256
 OCR_TIMEOUT_S = 20
@@ -243,13 +255,144 @@ def strip_location(source: ImageSource, destination: str | os.PathLike[str]) -> 
 # -- faces --------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    file: str
+    size: int  # the network's square input, in pixels
+    strides: tuple[int, ...]  # one per SSD layer, as in MediaPipe's face_detection_*.pbtxt
+    anchors_per_cell: int  # per run of equal strides: 2 per layer when the aspect ratio is 1
+
+
+SHORT_RANGE = _Spec("face_detection_short_range.tflite", 128, (8, 16, 16, 16), 2)
+FULL_RANGE = _Spec("face_detection_full_range.tflite", 192, (4,), 1)
+
+
+def _anchors(spec: _Spec) -> tuple[np.ndarray, list[int]]:
+    """SSD anchor centres in [0, 1], in the network's output order (MediaPipe's SsdAnchors), and
+    how many anchors each grid gives.
+
+    Layers with the same stride share one grid, each adding its anchors to every cell. The
+    anchors have a fixed size of 1, so only their centres matter.
+    """
+    centres: list[np.ndarray] = []
+    layer = 0
+    while layer < len(spec.strides):
+        stride = spec.strides[layer]
+        same = 0
+        while layer + same < len(spec.strides) and spec.strides[layer + same] == stride:
+            same += 1
+        cells = spec.size // stride
+        ys, xs = np.mgrid[0:cells, 0:cells]
+        grid = np.stack([(xs.ravel() + 0.5) / cells, (ys.ravel() + 0.5) / cells], axis=1)
+        centres.append(np.repeat(grid, same * spec.anchors_per_cell, axis=0))
+        layer += same
+    return np.concatenate(centres).astype(np.float32), [len(c) for c in centres]
+
+
+class BlazeFace:
+    """One of Google MediaPipe's BlazeFace detectors, run by OpenCV's own DNN module.
+
+    `detect` takes any number of regions of one picture, letterboxes each into the network's
+    square input (as MediaPipe does) and runs them as one batch.
+    """
+
+    def __init__(self, spec: _Spec) -> None:
+        path = MODELS / spec.file
+        if not path.is_file():
+            raise RuntimeError(f"the face model is missing: {path} (reinstall smpolicy)")
+        self.net = cv2.dnn.readNetFromTFLite(str(path))
+        self.spec = spec
+        self.anchors, self.groups = _anchors(spec)
+        self.outputs = self.net.getUnconnectedOutLayersNames()
+        self.batch = self._batch_layout()
+
+    def _run(self, tensor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Raw logits (n, anchors) and regressors (n, anchors, 16) for a batch of n inputs."""
+        n = len(tensor)
+        self.net.setInput(tensor)
+        outs = self.net.forward(self.outputs)
+        logits = next(o for o in outs if o.shape[-1] == 1).reshape(-1, 1)
+        boxes = next(o for o in outs if o.shape[-1] == 16).reshape(-1, 16)
+        if n > 1 and self.batch == "by grid":
+            # OpenCV lays a batch out grid by grid (all inputs' first grid, then the next).
+            order, start = [], 0
+            for size in self.groups:
+                order.append(np.arange(start, start + n * size).reshape(n, size))
+                start += n * size
+            index = np.concatenate(order, axis=1).ravel()
+            logits, boxes = logits[index], boxes[index]
+        return logits.reshape(n, -1), boxes.reshape(n, -1, 16)
+
+    def _batch_layout(self) -> str:
+        """How this OpenCV lays out a batch's outputs, found once by running two inputs both
+        ways; "single" when neither known layout matches, and then inputs go one at a time."""
+        side = self.spec.size
+        probe = np.random.default_rng(0).uniform(-1, 1, (2, 3, side, side)).astype(np.float32)
+        alone = [self._run(probe[k : k + 1]) for k in range(2)]
+        want = np.concatenate([a[1] for a in alone])
+        for layout in ("by input", "by grid"):
+            self.batch = layout
+            try:
+                _, together = self._run(probe)
+            except cv2.error:
+                break
+            if together.shape == want.shape and np.allclose(together, want, atol=1e-3):
+                return layout
+        return "single"
+
+    def detect(
+        self, rgb: np.ndarray, regions: list[tuple[int, int, int, int]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Face boxes (x0, y0, x1, y1 in the picture's pixels) and scores, over all regions."""
+        side = self.spec.size
+        blob = np.zeros((len(regions), side, side, 3), np.uint8)
+        placing = np.zeros((len(regions), 3), np.float32)  # scale, pad x, pad y
+        for k, (x, y, w, h) in enumerate(regions):
+            scale = side / max(w, h)
+            nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
+            small = cv2.resize(
+                rgb[y : y + h, x : x + w],
+                (nw, nh),
+                interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
+            )
+            px, py = (side - nw) // 2, (side - nh) // 2
+            blob[k, py : py + nh, px : px + nw] = small
+            placing[k] = (scale, px, py)
+        # The networks take NCHW float32 in [-1, 1]; the letterbox margin is black (-1).
+        tensor = blob.transpose(0, 3, 1, 2).astype(np.float32) / 127.5 - 1.0
+        if self.batch == "single":
+            runs = [self._run(tensor[k : k + 1]) for k in range(len(tensor))]
+            raw_scores = np.concatenate([r[0] for r in runs])
+            raw_boxes = np.concatenate([r[1] for r in runs])
+        else:
+            raw_scores, raw_boxes = self._run(tensor)
+        # MediaPipe clips the logits before the sigmoid so that exp() cannot overflow.
+        scores = 1.0 / (1.0 + np.exp(-np.clip(raw_scores, -80.0, 80.0)))
+        centre = raw_boxes[:, :, 0:2] + self.anchors * side  # network pixels
+        half = raw_boxes[:, :, 2:4] / 2
+        boxes = np.concatenate([centre - half, centre + half], axis=2)
+        origin = np.array([(x, y) for x, y, _, _ in regions], np.float32)
+        boxes -= np.tile(placing[:, None, 1:3], 2)
+        boxes /= placing[:, None, 0:1]
+        boxes += np.tile(origin[:, None, :], 2)
+        return boxes.reshape(-1, 4), scores.reshape(-1)
+
+
 @cache
-def _face_cascade() -> cv2.CascadeClassifier:
-    path = Path(cv2.data.haarcascades) / "haarcascade_frontalface_alt2.xml"
-    cascade = cv2.CascadeClassifier(str(path))
-    if cascade.empty():
-        raise RuntimeError(f"OpenCV's face cascade is missing: {path} (opencv-python-headless<5)")
-    return cascade
+def _detectors() -> tuple[BlazeFace, BlazeFace]:
+    return BlazeFace(SHORT_RANGE), BlazeFace(FULL_RANGE)
+
+
+@cache
+def _cascades() -> tuple[cv2.CascadeClassifier, cv2.CascadeClassifier]:
+    out = []
+    for name in ("haarcascade_frontalface_alt2.xml", "haarcascade_profileface.xml"):
+        path = Path(cv2.data.haarcascades) / name
+        cascade = cv2.CascadeClassifier(str(path))
+        if cascade.empty():
+            raise RuntimeError(f"OpenCV's cascade is missing: {path} (opencv-python-headless<5)")
+        out.append(cascade)
+    return out[0], out[1]
 
 
 def _shrink(gray: np.ndarray, side: int) -> tuple[np.ndarray, float]:
@@ -260,17 +403,137 @@ def _shrink(gray: np.ndarray, side: int) -> tuple[np.ndarray, float]:
     return gray, scale
 
 
-def find_faces(gray: np.ndarray) -> list[ImageFinding]:
-    small, scale = _shrink(gray, FACE_SIDE)
-    rects, neighbours = _face_cascade().detectMultiScale2(
-        small, scaleFactor=1.2, minNeighbors=3, minSize=(24, 24)
+def _tiles(w: int, h: int) -> list[tuple[int, int, int, int]]:
+    """Overlapping corner tiles: each face up to the overlap's size is whole in one of them."""
+    side = round(max(w, h) * TILE_SHARE)
+    if side < MIN_TILE:
+        return []
+    xs = [0] if w <= side else [0, w - side]
+    ys = [0] if h <= side else [0, h - side]
+    return [(x, y, min(side, w), min(side, h)) for y in ys for x in xs]
+
+
+def _weighted_nms(boxes: np.ndarray, scores: np.ndarray) -> list[tuple[np.ndarray, float]]:
+    """MediaPipe's weighted non-maximum suppression: each group of overlapping boxes becomes
+    their score-weighted mean, with the best score of the group."""
+    order = np.argsort(-scores)
+    areas = np.clip(boxes[:, 2] - boxes[:, 0], 0, None) * np.clip(
+        boxes[:, 3] - boxes[:, 1], 0, None
     )
+    taken = np.zeros(len(scores), bool)
     out = []
-    for (x, y, w, h), n in zip(rects, neighbours, strict=False):
-        box = [round(x / scale), round(y / scale), round(w / scale), round(h / scale)]
-        # More overlapping detections, more sure; three is the least the cascade reports.
-        confidence = round(min(0.99, 0.8 + 0.03 * (int(n) - 3)), 2)
-        out.append(ImageFinding("face", box, confidence))
+    for i in order:
+        if taken[i]:
+            continue
+        x0 = np.maximum(boxes[i, 0], boxes[:, 0])
+        y0 = np.maximum(boxes[i, 1], boxes[:, 1])
+        x1 = np.minimum(boxes[i, 2], boxes[:, 2])
+        y1 = np.minimum(boxes[i, 3], boxes[:, 3])
+        inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+        group = (inter / (areas[i] + areas - inter + 1e-9) > NMS_OVERLAP) & ~taken
+        taken |= group
+        weights = scores[group]
+        out.append(((boxes[group] * weights[:, None]).sum(0) / weights.sum(), float(scores[i])))
+    return out
+
+
+def _cascade_votes(gray: np.ndarray, box: np.ndarray) -> int:
+    """How strongly OpenCV's Haar cascades see a face at a proposed place (0: not at all).
+
+    The place is cut out with a margin and scaled so the face is about HAAR_FACE pixels, where
+    the cascades are sure and cheap; the frontal cascade, then the profile one both ways round.
+    """
+    x0, y0, x1, y1 = (float(v) for v in box)
+    face = max(x1 - x0, y1 - y0, 1.0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    half = face * 1.2
+    h, w = gray.shape
+    left, top = int(max(0, cx - half)), int(max(0, cy - half))
+    right, bottom = int(min(w, cx + half)), int(min(h, cy + half))
+    if right - left < 8 or bottom - top < 8:
+        return 0
+    zoom = HAAR_FACE / face
+    crop = cv2.resize(
+        gray[top:bottom, left:right],
+        None,
+        fx=zoom,
+        fy=zoom,
+        interpolation=cv2.INTER_AREA if zoom < 1 else cv2.INTER_LINEAR,
+    )
+    best = 0
+    frontal, profile = _cascades()
+    for cascade, mirrored in ((frontal, False), (profile, False), (profile, True)):
+        image = cv2.flip(crop, 1) if mirrored else crop
+        rects, counts = cascade.detectMultiScale2(
+            image,
+            scaleFactor=HAAR_STEP,
+            minNeighbors=1,
+            minSize=(int(HAAR_FACE * 0.6), int(HAAR_FACE * 0.6)),
+            maxSize=(int(HAAR_FACE * 1.6), int(HAAR_FACE * 1.6)),
+        )
+        for (x, y, rw, rh), n in zip(rects, counts, strict=False):
+            fx = (image.shape[1] - x - rw / 2) if mirrored else (x + rw / 2)
+            if (
+                abs(fx / zoom + left - cx) < face / 2
+                and abs((y + rh / 2) / zoom + top - cy) < face / 2
+            ):
+                best = max(best, int(n))
+        if best >= CASCADE_VOTES:
+            break
+    return best
+
+
+def find_faces(image: np.ndarray) -> list[ImageFinding]:
+    """Faces in a picture (RGB, or grey), each with its box in the picture's pixels.
+
+    Two stages. BlazeFace proposes: the short-range model on the whole picture (big faces), the
+    full-range model on four overlapping corner tiles (small faces).
+    A proposal the networks are sure of is a face; a weaker one is a face only when the Haar
+    cascades, run on just that place, agree. Busy textures fool one kind of detector or the
+    other, rarely both.
+    """
+    rgb = image if image.ndim == 3 else cv2.cvtColor(image, cv2.COLOR_GRAY2RGB)
+    small, scale = _shrink(rgb, FACE_SIDE)
+    h, w = small.shape[:2]
+    whole = [(0, 0, w, h)]
+    short, full = _detectors()
+    # The short-range model sees the big faces in the whole picture; the full-range one the
+    # small ones, in tiles. A full-range pass on the whole picture added nothing the two miss.
+    found = [short.detect(small, whole)]
+    tiles = _tiles(w, h)
+    if tiles:
+        found.append(full.detect(small, tiles))
+    boxes = np.concatenate([b for b, _ in found])
+    scores = np.concatenate([s for _, s in found])
+    keep = scores >= PROPOSAL_SCORE
+    proposals = _weighted_nms(boxes[keep], scores[keep])[:MAX_PROPOSALS]
+    gray = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    out = []
+    for box, score in proposals:
+        if score >= SURE_SCORE:
+            confidence = score
+        else:
+            votes = _cascade_votes(gray, box)
+            if votes < CASCADE_VOTES:
+                continue
+            # Two unlike detectors agreeing: each one's doubt, multiplied.
+            confidence = 1 - (1 - score) * (1 - min(0.9, 0.5 + 0.05 * votes))
+        x0, y0 = max(0.0, float(box[0])), max(0.0, float(box[1]))
+        x1, y1 = min(float(w), float(box[2])), min(float(h), float(box[3]))
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            continue
+        out.append(
+            ImageFinding(
+                "face",
+                [
+                    round(x0 / scale),
+                    round(y0 / scale),
+                    round((x1 - x0) / scale),
+                    round((y1 - y0) / scale),
+                ],
+                round(min(0.99, confidence), 2),
+            )
+        )
     return out
 
 
@@ -477,7 +740,7 @@ def analyse(
 ) -> ImageReport:
     image = source if isinstance(source, LoadedImage) else load_image(source)
     gray = cv2.cvtColor(image.rgb, cv2.COLOR_RGB2GRAY)
-    faces = find_faces(gray)
+    faces = find_faces(image.rgb)
     findings = list(faces)
     if logo is not None:
         findings.extend(logo.find(gray))

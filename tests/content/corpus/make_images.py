@@ -6,7 +6,14 @@ The pictures are committed; this script says where each comes from, and remakes 
   Lav Varshney): the only photographs of faces the offline packages ship under free terms;
 - backgrounds: scikit-image's `coffee`, `chelsea`, `rocket`, `brick`, `grass`, `gravel`, `coins`,
   `horse`, `clock`, `moon`, `hubble_deep_field` (CC0 or public domain, per scikit-image's notes);
-- signs with text, skin-toned and sand-toned fields: drawn here.
+- signs with text, skin-toned and sand-toned fields: drawn here;
+- harder faces: scikit-image's `lfw_subset` (Labeled Faces in the Wild, Huang et al. 2007, a
+  public research set of news photographs of adults: 100 face crops and 100 non-face crops,
+  25x25, grey), set into the backgrounds above at 20 to 120 pixels, some tinted, mirrored or
+  turned; the non-face crops are set the same way as hard negatives; the astronaut shrunk,
+  turned and foreshortened (a face turned away); `stereo_motorcycle`, `retina`,
+  `immunohistochemistry` (CC0 or public domain) as busy pictures without people.
+  `images/face-boxes.json` records where each face was put, for the tests.
 No picture shows a child; none shows nudity (the nudity check is measured on drawn skin fields
 only, which says little about real pictures).
 """
@@ -14,6 +21,7 @@ only, which says little about real pictures).
 from __future__ import annotations
 
 import math
+import json
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +31,9 @@ from skimage import data
 HERE = Path(__file__).parent
 OUT = HERE / "images"
 RNG = np.random.default_rng(20261124)
+# A separate stream for the harder pictures, so adding them leaves the older pictures as they were.
+HARD_RNG = np.random.default_rng(4)
+SKIN_TINTS = [(1.0, 0.86, 0.74), (0.93, 0.74, 0.58), (0.78, 0.57, 0.42), (0.55, 0.38, 0.27)]
 
 
 def make_logo(size: int = 256, name: str = "STRAITS", colour: tuple = (20, 40, 110)) -> Image.Image:
@@ -158,6 +169,127 @@ def with_gps(im: Image.Image, path: Path, lat: float, lon: float) -> None:
     im.save(path, "JPEG", quality=90, exif=exif)
 
 
+def lfw_crops() -> tuple[np.ndarray, np.ndarray]:
+    crops = (data.lfw_subset() * 255).astype(np.uint8)
+    return crops[:100], crops[100:]
+
+
+def _soft_oval(side: int) -> Image.Image:
+    # A feathered oval, so a crop reads as a face in the scene and not as a pasted square.
+    mask = Image.new("L", (side * 4, side * 4), 0)
+    ImageDraw.Draw(mask).ellipse((side // 5, 0, side * 4 - side // 5, side * 4), fill=255)
+    return mask.resize((side, side), Image.Resampling.LANCZOS).filter(
+        ImageFilter.GaussianBlur(max(0.6, side / 24))
+    )
+
+
+def crop_picture(
+    crop: np.ndarray, side: int, tint: tuple[float, float, float] | None, mirror: bool, angle: float
+) -> tuple[Image.Image, Image.Image]:
+    grey = Image.fromarray(crop).resize((side, side), Image.Resampling.BICUBIC)
+    rgb_face = np.asarray(grey.convert("RGB"), np.float32)
+    if tint is not None:
+        rgb_face = rgb_face * np.array(tint, np.float32)
+    face = Image.fromarray(np.clip(rgb_face, 0, 255).astype(np.uint8))
+    mask = _soft_oval(side)
+    if mirror:
+        face = face.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    if angle:
+        face = face.rotate(angle, resample=Image.Resampling.BICUBIC)
+        mask = mask.rotate(angle, resample=Image.Resampling.BICUBIC)
+    return face, mask
+
+
+def group(
+    bg_name: str, crops: np.ndarray, sizes: list[int], turn: float = 0.0
+) -> tuple[Image.Image, list[list[int]]]:
+    """Crops set on a background in a loose grid, none overlapping; returns their boxes."""
+    bg = background(bg_name)
+    width, height = bg.size
+    boxes: list[list[int]] = []
+    cols = math.ceil(math.sqrt(len(sizes) * width / height))
+    rows = math.ceil(len(sizes) / cols)
+    cell_w, cell_h = width // cols, height // rows
+    picks = HARD_RNG.choice(len(crops), size=len(sizes), replace=False)
+    for k, (pick, side) in enumerate(zip(picks, sizes, strict=True)):
+        col, row = k % cols, k // cols
+        x = col * cell_w + int(HARD_RNG.integers(0, max(1, cell_w - side)))
+        y = row * cell_h + int(HARD_RNG.integers(0, max(1, cell_h - side)))
+        tint = SKIN_TINTS[k % len(SKIN_TINTS)] if k % 3 else None
+        angle = float(HARD_RNG.uniform(-turn, turn)) if turn else 0.0
+        face, mask = crop_picture(crops[pick], side, tint, k % 2 == 1, angle)
+        bg.paste(face, (x, y), mask)
+        boxes.append([x, y, side, side])
+    return bg, boxes
+
+
+def turned_away(side: int, squeeze: float) -> Image.Image:
+    """The astronaut's head foreshortened as if turned away: one side narrower than the other."""
+    head = astronaut_face(side)
+    w, h = head.size
+    near = (1 - squeeze) * h / 2
+    # Pillow's QUAD maps the picture's corners (NW, SW, SE, NE) from these source points.
+    quad = (0, 0, 0, h, w, h - near / 2, w, near / 2)
+    return head.transform((w, h), Image.Transform.QUAD, quad, Image.Resampling.BICUBIC)
+
+
+def hard_faces(save: object) -> dict[str, list[list[int]]]:
+    """Harder pictures with faces (small, many, turned) and busy pictures without any."""
+    faces, non_faces = lfw_crops()
+    boxes: dict[str, list[list[int]]] = {}
+
+    def keep(name: str, picture: Image.Image, where: list[list[int]]) -> None:
+        save(picture, name)  # type: ignore[operator]
+        boxes[name] = where
+
+    keep(*_named("group-big.jpg", group("grass", faces, [120, 110, 100, 96, 90])))
+    keep(*_named("group-mid.jpg", group("brick", faces, [70, 64, 58, 52, 48, 45, 60, 66])))
+    keep(*_named("group-small.jpg", group("coffee", faces, [36, 34, 32, 30, 28, 26] * 2)))
+    keep(*_named("group-tiny.jpg", group("gravel", faces, [24, 22, 20, 24, 22, 20, 24, 22])))
+    keep(*_named("group-turned.jpg", group("rocket", faces, [80, 72, 64, 56, 90, 48], 25)))
+    for side, bg_name in ((20, "grass"), (28, "rocket"), (40, "chelsea"), (56, "horse")):
+        keep(*_named(f"face-lfw-{side}.jpg", group(bg_name, faces, [side])))
+    # Non-face crops set exactly like the faces: the detector must not take a patch for a face.
+    save(group("brick", non_faces, [70, 64, 58, 52, 48, 45, 60, 66])[0], "none-patches-mid.jpg")
+    save(group("coffee", non_faces, [36, 34, 32, 30, 28, 26] * 2)[0], "none-patches-small.jpg")
+    save(group("grass", non_faces, [120, 110, 100, 96, 90])[0], "none-patches-big.jpg")
+    # The astronaut small, turned, foreshortened, mirrored; boxes are the pasted heads.
+    bg = background("grass")
+    bg.paste(astronaut_face(64), (760, 420))
+    keep("face-astronaut-tiny.jpg", bg, [[760, 420, 64, 69]])
+    bg = background("brick")
+    head = astronaut_face(180).rotate(25, resample=Image.Resampling.BICUBIC, expand=True)
+    bg.paste(head, (300, 200))
+    keep("face-astronaut-turned-25.jpg", bg, [[300, 200, *head.size]])
+    bg = background("coffee")
+    head = turned_away(220, 0.45)
+    bg.paste(head, (520, 240))
+    keep("face-turned-away.jpg", bg, [[520, 240, *head.size]])
+    bg = background("chelsea")
+    head = astronaut_face(140).transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    bg.paste(head, (80, 420))
+    keep("face-mirrored-with-cat.jpg", bg, [[80, 420, *head.size]])
+    bg = background("grass")
+    cameraman = rgb("camera").resize((360, 360))
+    bg.paste(cameraman, (560, 300))
+    keep("face-profile-small.jpg", bg, [[560, 300, 360, 360]])
+    # busy pictures without people
+    left, _right, _disparity = data.stereo_motorcycle()
+    save(Image.fromarray(left).resize((1024, 768)), "none-motorcycle.jpg")
+    save(rgb("retina").resize((1024, 1024)), "none-retina.jpg")
+    save(background("immunohistochemistry"), "none-cells.jpg")
+    cats = background("grass")
+    for k, (x, y) in enumerate(((60, 80), (420, 120), (760, 60), (200, 460), (620, 470))):
+        side = 220 - 30 * k
+        cats.paste(rgb("chelsea").resize((side, side * 300 // 451)), (x, y))
+    save(cats, "none-cats.jpg")
+    return boxes
+
+
+def _named(name: str, made: tuple[Image.Image, list[list[int]]]) -> tuple[str, Image.Image, list]:
+    return name, made[0], made[1]
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     logo = make_logo()
@@ -239,6 +371,8 @@ def main() -> None:
     save(field((198, 134, 100), 8), "skin-field-2.jpg")
     save(field((120, 160, 210), 6), "sky-field.jpg")
     save(field((90, 140, 70), 10), "grass-field.jpg")
+    boxes = hard_faces(save)
+    (OUT / "face-boxes.json").write_text(json.dumps(boxes, indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":
