@@ -20,8 +20,8 @@ only, which says little about real pictures).
 
 from __future__ import annotations
 
-import math
 import json
+import math
 from pathlib import Path
 
 import numpy as np
