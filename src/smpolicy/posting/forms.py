@@ -274,6 +274,22 @@ class ConsentForm(forms.Form):
         self.fields["given_by"].queryset = pupil.parents()
 
 
+class ConsentImportForm(forms.Form):
+    file = forms.FileField(
+        label="The CSV file from the MIS",
+        help_text="Columns: pupil (MIS id or UPN), use, status, given_by, given_on, valid_until.",
+    )
+    dry_run = forms.BooleanField(
+        label="Check the file only: save nothing", required=False, initial=True
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file is over 5 MB: is it the right export?")
+        return upload
+
+
 class BrandingRequestForm(forms.Form):
     uses = forms.MultipleChoiceField(
         label="What you want to use",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("spokespeople/", views.spokespeople, name="spokespeople"),
     path("spokespeople/<int:pk>/", views.spokesperson_change, name="spokesperson_change"),
     path("consent/", views.consent_register, name="consent"),
+    path("consent/import/", views.consent_import, name="consent_import"),
     path("consent/<int:pk>/", views.consent_pupil, name="consent_pupil"),
     path("branding/", views.branding, name="branding"),
     path("branding/<int:pk>/", views.branding_decide, name="branding_decide"),

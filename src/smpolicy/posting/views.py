@@ -34,12 +34,14 @@ from django.views.decorators.http import require_POST
 
 from smpolicy.asking.engines import engine_for
 from smpolicy.posting import alerts, checking, recording, workflow
+from smpolicy.posting.consent_import import example_csv, import_consent
 from smpolicy.posting.context import posting_settings
 from smpolicy.posting.forms import (
     BrandingDecisionForm,
     BrandingRequestForm,
     CheckForm,
     ConsentForm,
+    ConsentImportForm,
     DecisionNoteForm,
     PostForm,
     PupilSearchForm,
@@ -75,6 +77,7 @@ from smpolicy.posting.uploads import (
 )
 from smpolicy.schools.access import capabilities, forbidden, requires
 from smpolicy.schools.models import Person, today
+from smpolicy.schools.positions import dsl_team
 
 Status = OfficialPost.Status
 
@@ -696,6 +699,7 @@ def consent_register(request: HttpRequest) -> HttpResponse:
             "page": page,
             "search": search,
             "may_record": "manage_people" in capabilities(request.user),
+            "may_import": _may_import_consent(request),
         },
     )
 
@@ -749,6 +753,49 @@ def consent_pupil(request: HttpRequest, pk: int) -> HttpResponse:
             "states": states,
             "may_record": may_record,
         },
+        status=status,
+    )
+
+
+def _may_import_consent(request: HttpRequest) -> bool:
+    """The DSL team, the headteacher and the site's administrators import consent from the
+    MIS: it is a bulk change to records about children."""
+    if request.user.is_superuser:  # type: ignore[union-attr]
+        return True
+    person = request.person  # type: ignore[attr-defined]
+    if person is None:
+        return False
+    school = request.school  # type: ignore[attr-defined]
+    return is_headteacher(person) or any(p.pk == person.pk for p in dsl_team(school))
+
+
+@requires("check_post")
+def consent_import(request: HttpRequest) -> HttpResponse:
+    """Import photo consent from the MIS's CSV: checked first or at once, all or nothing."""
+    if not _may_import_consent(request):
+        return forbidden(
+            request,
+            "Photo consent is imported from the MIS by the headteacher, the Designated "
+            "Safeguarding Lead and their deputies, or the site's administrator.",
+        )
+    form = ConsentImportForm()
+    report = None
+    if request.method == "POST":
+        form = ConsentImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            report = import_consent(
+                request.school,  # type: ignore[attr-defined]
+                form.cleaned_data["file"].read(),
+                dry_run=form.cleaned_data["dry_run"],
+                recorded_by=request.person,  # type: ignore[attr-defined]
+            )
+            if report.ok and not report.dry_run:
+                messages.success(request, report.summary())
+    status = 422 if (request.method == "POST" and (report is None or not report.ok)) else 200
+    return _render(
+        request,
+        "posting/consent_import.html",
+        {"form": form, "report": report, "example": example_csv()},
         status=status,
     )
 
