@@ -34,6 +34,26 @@ def names(text, school):
         ("amira was star of the week", [("pupil_name", "amira")]),
         ("Met Mrs Khan at training", [("staff_name", "Mrs Khan")]),
         ("Lovely to see Mr Smith at sports day", [("parent_name", "Mr Smith")]),
+        # first name and the surname's initial, in either case
+        ("Well done to amira k for her reading", [("pupil_name", "amira k")]),
+        ("Kacper L. explained the water cycle", [("pupil_name", "Kacper L.")]),
+        # preferred names from the roster, alone and with the surname
+        (
+            "Seb Fox and Katie Doyle read to the nursery",
+            [("pupil_name", "Seb Fox"), ("pupil_name", "Katie Doyle")],
+        ),
+        ("Huge well done to Toby today", [("pupil_name", "Toby")]),
+        # possessives, with or without the apostrophe
+        ("Amira's reading has come on so much", [("pupil_name", "Amira")]),
+        ("Amiras poem was lovely", [("pupil_name", "Amiras")]),
+        # misspelt, either part
+        ("Jayden Okafer won the art prize", [("pupil_name", "Jayden Okafer")]),
+        ("Mrs Fletchr is brilliant", [("staff_name", "Mrs Fletchr")]),
+        # a title before a surname in lower case is still a title
+        ("mr wood is retiring", [("staff_name", "mr wood")]),
+        # hyphenated names written with a space, or run together
+        ("Mary Jane Cooper sang the solo", [("pupil_name", "Mary Jane Cooper")]),
+        ("Maryjane was fab", [("pupil_name", "Maryjane")]),
     ],
 )
 def test_roster_names_in_every_form(text, found, school):
@@ -56,6 +76,17 @@ def test_roster_names_in_every_form(text, found, school):
         "Jack and the Beanstalk was our story",
         "Mark your calendars for the carol service",
         "The cricket was brilliant, Imran at his best",
+        "Ruby red slippers for the show",
+        "Lily pads in the pond",
+        "Say grace before lunch",
+        # a possessive name before another capitalised word is a title, not a child
+        "Noah's Ark was our story in RE",
+        # names talked about as names, and star signs
+        "Ava and Theo are my favourite baby names this year",
+        "Lucy is a common name",
+        "Leo season starts today according to my horoscope",
+        # a name inside a personal e-mail address is the address, not a mention
+        "Contact me (sarah.k@outlook.com) anytime",
     ],
 )
 def test_ordinary_words_that_are_also_names_are_not_names(text, school):
@@ -75,6 +106,25 @@ def test_ordinary_words_that_are_also_names_are_not_names(text, school):
 )
 def test_context_makes_an_ordinary_word_a_name(text, found, school):
     assert ("pupil_name", found) in names(text, school)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Ruby did brilliantly in the spelling test", "Ruby"),
+        ("Lily won the art prize", "Lily"),
+        ("Will helped tidy the hall", "Will"),
+    ],
+)
+def test_what_a_child_does_makes_an_ordinary_word_a_name(text, found, school):
+    assert ("pupil_name", found) in names(text, school)
+
+
+def test_a_short_name_in_lower_case_is_a_name_in_a_list_of_names(school):
+    assert names("theo wright and ava are reading buddies", school) == [
+        ("pupil_name", "theo wright"),
+        ("pupil_name", "ava"),
+    ]
 
 
 def test_names_in_a_list_with_other_names_are_names(school):

@@ -1740,6 +1740,8 @@ def _defamatory(t: Text) -> Iterable[TextFinding]:
     if not t.has("allegation"):
         return
     for m in _ALLEGATION.finditer(text):
+        if _FIGURATIVE.match(text, m.start()):
+            continue
         start, end = t.sentence_of(m.start())
         if not t.target_in(start, end):
             continue
