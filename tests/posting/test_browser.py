@@ -266,6 +266,7 @@ def test_the_registers_and_queues_meet_wcag(new_page, live_server, straits) -> N
         "/posts/branding/",
         "/posts/settings/",
         "/posts/alerts/",
+        "/posts/consent/import/",
     ):
         page.goto(f"{live_server.url}{path}")
         for folded in page.locator("details").all():
