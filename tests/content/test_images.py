@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import shutil
 import struct
 import zlib
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -166,3 +169,140 @@ def test_transparent_and_palette_pictures_are_read():
         out = io.BytesIO()
         Image.new(mode, (40, 30)).save(out, "PNG" if mode != "CMYK" else "JPEG")
         assert load_image(out.getvalue()).rgb.shape == (30, 40, 3)
+
+
+# -- faces, one by one ---------------------------------------------------------------------------
+
+FACE_BOXES = json.loads((IMAGES / "face-boxes.json").read_text())
+
+
+def faces_in(name: str) -> list[list[int]]:
+    rgb = load_image(IMAGES / name).rgb
+    return [f.box for f in im.find_faces(rgb) if f.box is not None]
+
+
+def found_where_put(name: str) -> tuple[int, int]:
+    """(faces found where make_images.py put one, detections where it put none)."""
+    found = faces_in(name)
+
+    def inside(box: list[int], put: list[int]) -> bool:
+        cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+        return put[0] <= cx <= put[0] + put[2] and put[1] <= cy <= put[1] + put[3]
+
+    hits = sum(any(inside(b, put) for b in found) for put in FACE_BOXES[name])
+    strays = sum(not any(inside(b, put) for put in FACE_BOXES[name]) for b in found)
+    return hits, strays
+
+
+@pytest.mark.parametrize(
+    ("name", "at_least"),
+    [("group-big.jpg", 4), ("group-mid.jpg", 6), ("group-turned.jpg", 5)],
+)
+def test_faces_of_45_pixels_and_more_in_a_group_are_found_one_by_one(name, at_least):
+    hits, strays = found_where_put(name)
+    assert hits >= at_least
+    assert strays == 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "face-profile.jpg",
+        "face-profile-small.jpg",
+        "face-turned-away.jpg",
+        "face-astronaut-turned-25.jpg",
+        "face-mirrored-with-cat.jpg",
+        "face-tiny-rocket.jpg",
+    ],
+)
+def test_faces_in_profile_turned_mirrored_or_small_are_found(name):
+    assert faces_in(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "none-patches-big.jpg",
+        "none-patches-mid.jpg",
+        "none-patches-small.jpg",
+        "none-motorcycle.jpg",
+        "none-cats.jpg",
+        "none-retina.jpg",
+        "none-cells.jpg",
+        "none-hubble-deep-field.jpg",
+        "crest-other.jpg",
+        "none-clock.jpg",
+    ],
+)
+def test_busy_pictures_and_face_sized_patches_have_no_faces(name):
+    assert faces_in(name) == []
+
+
+def test_a_grey_picture_is_checked_for_faces_like_a_colour_one():
+    rgb = load_image(IMAGES / "face-grey.jpg").rgb
+    assert im.find_faces(rgb[:, :, 0]) and im.find_faces(rgb)
+
+
+def test_the_anchors_match_the_networks_outputs():
+    short, full = im._detectors()
+    for detector, count in ((short, 896), (full, 2304)):
+        assert len(detector.anchors) == count
+        side = detector.spec.size
+        _, scores = detector.detect(np.zeros((side, side, 3), np.uint8), [(0, 0, side, side)])
+        assert scores.shape == (count,)
+
+
+def test_a_batch_of_regions_gives_what_each_region_gives_alone():
+    rgb = load_image(IMAGES / "face-two.jpg").rgb
+    regions = [(0, 0, 614, 614), (410, 0, 614, 614), (0, 154, 614, 614), (410, 154, 614, 614)]
+    for detector in im._detectors():
+        boxes, scores = detector.detect(rgb, regions)
+        alone = [detector.detect(rgb, [r]) for r in regions]
+        assert np.allclose(scores, np.concatenate([s for _, s in alone]), atol=1e-4)
+        assert np.allclose(boxes, np.concatenate([b for b, _ in alone]), atol=1e-2)
+
+
+def test_the_face_models_are_the_ones_the_readme_names():
+    readme = (im.MODELS / "README.md").read_text()
+    for model in sorted(im.MODELS.glob("*.tflite")):
+        assert hashlib.sha256(model.read_bytes()).hexdigest() in readme, model.name
+
+
+# -- when to read text ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in IMAGES.glob("text-*.jpg")))
+def test_signs_are_read(name):
+    gray = load_image(IMAGES / name).rgb.mean(axis=2).astype(np.uint8)
+    assert im.text_regions(gray)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "none-grass.jpg",
+        "none-gravel.jpg",
+        "none-brick.jpg",
+        "none-coins.jpg",
+        "sports-day-1.jpg",
+        "logo-and-face.jpg",
+        "group-big.jpg",
+        "none-patches-mid.jpg",
+    ],
+)
+def test_textures_and_photographs_are_not_read(name):
+    gray = load_image(IMAGES / name).rgb.mean(axis=2).astype(np.uint8)
+    assert im.text_regions(gray) == []
+
+
+@needs_tesseract
+def test_only_a_window_around_the_text_is_read_and_boxes_are_in_the_picture():
+    rgb = load_image(IMAGES / "text-phone.jpg").rgb
+    regions = im.text_regions(rgb.mean(axis=2).astype(np.uint8))
+    _, _, w, h = im._ocr_window(regions, rgb.shape[1], rgb.shape[0])
+    assert w * h < rgb.shape[0] * rgb.shape[1]
+    text, words = im.read_text(rgb, regions)
+    assert "07700" in text
+    # The sign's white panel is at (60, 120)-(740, 380) in the 800x500 picture.
+    word = next(w for w in words if "07700" in w.text)
+    assert 60 <= word.box[0] < 740 and 120 <= word.box[1] < 380
