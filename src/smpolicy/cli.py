@@ -29,6 +29,7 @@ Commands:
   expire-findings     delete network findings past the school's retention (cron, daily)
   demo                set up and serve the demo school on http://127.0.0.1:8000/
   import-people FILE  import a roster CSV into a school
+  import-consent FILE import pupils' photo consents exported from the MIS (--school SLUG)
   help                Django's list of every management command
 
 Any Django management command also works: `smpolicy migrate`, `smpolicy createsuperuser`, ...

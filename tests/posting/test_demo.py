@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from smpolicy.posting import checking, workflow
 from smpolicy.posting.context import logo_path
+from smpolicy.posting.demo import load_demo_posting
 from smpolicy.posting.models import BrandingPermission, OfficialPost, PhotoConsent, Spokesperson
 from smpolicy.posting.registers import consent_state, permissions_for
 from smpolicy.posting.uploads import validate_image
@@ -19,6 +20,7 @@ from smpolicy.schools.models import Person, School
 @pytest.fixture
 def demo(db):
     load_demo_school()
+    load_demo_posting()
     school = School.objects.get(slug="straits")
     return school, {p.external_id: p for p in Person.objects.for_school(school)}
 
@@ -86,6 +88,7 @@ def test_loading_the_demo_again_adds_nothing(demo):
         OfficialPost.objects.count(),
     )
     load_demo_school()
+    load_demo_posting()
     assert counts == (
         Spokesperson.objects.count(),
         PhotoConsent.objects.count(),

@@ -1,11 +1,11 @@
 """The demo school's posting side: a spokesperson, photo consents, a written permission, the
 school's logo, and two official posts (one waiting for the headteacher, one approved).
 
-``load_demo_posting(school)`` runs at the end of ``smpolicy.schools.demo.load_demo_school()``,
-once the people are in. It is idempotent: it adds nothing once the demo's spokesperson exists. The
-logo is drawn with Pillow here, so nothing is downloaded. Everything goes through the same
-functions the pages use (recording.py, workflow.py), so the demo's registers have their history
-and its posts their steps.
+``load_demo_posting()`` runs after ``smpolicy.schools.demo.load_demo_school()`` (the demo
+command calls both), once the people are in. It is idempotent: it adds nothing once the demo's
+spokesperson exists. The logo is drawn with Pillow here, so nothing is downloaded. Everything
+goes through the same functions the pages use (recording.py, workflow.py), so the demo's
+registers have their history and its posts their steps.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PIL import Image, ImageDraw, ImageFont
 from smpolicy.posting import recording, workflow
 from smpolicy.posting.context import posting_settings
 from smpolicy.posting.models import PhotoConsent, Spokesperson
+from smpolicy.schools.demo import DEMO_SLUG
 from smpolicy.schools.models import Person, School
 
 HEAD, SPOKESPERSON, REQUESTER = "S001", "S009", "S004"  # Helen Carter, Hannah Ali, Amy Wilson
@@ -81,7 +82,8 @@ def _consent(
     entry.save()
 
 
-def load_demo_posting(school: School, on: dt.date | None = None) -> None:
+def load_demo_posting(school: School | None = None, on: dt.date | None = None) -> None:
+    school = school or School.objects.get(slug=DEMO_SLUG)
     on = on or timezone.localdate()
     if Spokesperson.objects.for_school(school).exists():
         return

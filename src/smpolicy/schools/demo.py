@@ -324,5 +324,4 @@ def load_demo_school(on: dt.date | None = None) -> list[tuple[str, str, str]]:
                 person.user = user
                 person.save(update_fields=["user"])
             logins.append((spec.username, spec.password, f"{person.full_name}: {spec.job}"))
-    __import__("smpolicy.posting.demo", fromlist=["*"]).load_demo_posting(school, on)
     return logins

@@ -9,7 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
+from smpolicy.posting.demo import load_demo_posting
 from smpolicy.registers.demo import load_demo_registers
 from smpolicy.schools.demo import load_demo_school
 
@@ -43,8 +45,12 @@ class Command(BaseCommand):
         # WhiteNoise serves from the finders in the demo, but looks for STATIC_ROOT all the same.
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
-        logins = load_demo_school()
-        load_demo_registers()
+        # The demo's own steps (a post submitted for approval...) send e-mails; they are part of
+        # making the demo, not news for the person starting it.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            logins = load_demo_school()
+            load_demo_posting()
+            load_demo_registers()
 
         host, _, port = addrport.rpartition(":")
         url = f"http://{host or '127.0.0.1'}:{port}/"
