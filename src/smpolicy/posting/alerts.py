@@ -13,20 +13,17 @@ address book and the e-mail's shape are the safeguarding ones.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from smpolicy.posting.models import OfficialPost, PostAlert
-from smpolicy.safeguarding.alerts import _address as address_of
+from smpolicy.schools.mailing import send_link_email
 from smpolicy.schools.models import Person
 
-log = logging.getLogger(__name__)
 Kind = PostAlert.Kind
 
 _SUBJECTS: dict[str, str] = {
@@ -86,32 +83,8 @@ def send_alert_emails(alert_ids: list[int]) -> None:
 
 
 def _email(alert: PostAlert) -> None:
-    address = address_of(alert.recipient)
-    if not address:
-        alert.email_problem = "No e-mail address is recorded for this person."
-        alert.save(update_fields=["email_problem"])
-        return
-    school = alert.post.school.name
-    body = (
-        f"Hello {alert.recipient.preferred_name or alert.recipient.first_name},\n\n"
-        f"{_WHAT[alert.kind]}\n\n"
-        f"Open it here (you will be asked to sign in):\n{post_url(alert.post)}\n\n"
-        "This e-mail holds no details on purpose. Please do not forward it.\n"
-    )
-    subject = _SUBJECTS[alert.kind].format(school=school)
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
-    except Exception as exc:
-        # The reason's type only: an SMTP error can echo the message back.
-        log.warning(
-            "post alert e-mail to person %s failed: %s", alert.recipient_id, type(exc).__name__
-        )
-        alert.email_problem = f"The e-mail could not be sent ({type(exc).__name__})."
-        alert.save(update_fields=["email_problem"])
-        return
-    alert.emailed_at = timezone.now()
-    alert.email_problem = ""
-    alert.save(update_fields=["emailed_at", "email_problem"])
+    subject = _SUBJECTS[alert.kind].format(school=alert.post.school.name)
+    send_link_email(alert, subject, _WHAT[alert.kind], post_url(alert.post))
 
 
 def mark_seen(post: OfficialPost, person: Person, now: dt.datetime | None = None) -> int:

@@ -16,7 +16,6 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.utils import timezone
 from smpolicy.safeguarding import audit
 from smpolicy.safeguarding.intake import Route
 from smpolicy.safeguarding.models import Alert, Involvement, Report
+from smpolicy.schools.mailing import send_link_email
 from smpolicy.schools.models import Person
 from smpolicy.schools.positions import dsl_team, headteacher, holders
 
@@ -37,20 +37,8 @@ def report_url(report: Report) -> str:
     return f"{settings.SITE_URL}{reverse('safeguarding:report_detail', args=[report.pk])}"
 
 
-def _address(person: Person) -> str:
-    if person.email:
-        return person.email
-    user = person.user
-    return user.email if user is not None and user.email else ""
-
-
 def _email(alert: Alert, *, reminder: bool = False) -> None:
     """Send one alert's e-mail: a link, never details."""
-    address = _address(alert.recipient)
-    if not address:
-        alert.email_problem = "No e-mail address is recorded for this person."
-        alert.save(update_fields=["email_problem"])
-        return
     school = alert.report.school.name
     urgent = alert.when == "immediately"
     if reminder:
@@ -60,23 +48,11 @@ def _email(alert: Alert, *, reminder: bool = False) -> None:
     else:
         subject = f"A report at {school} needs your attention"
     pace = "now" if urgent else "soon"
-    body = (
-        f"Hello {alert.recipient.preferred_name or alert.recipient.first_name},\n\n"
+    message = (
         f"A report has been recorded at {school} and the school's policy says you must see it "
-        f"{pace}.{' Nobody has opened it yet.' if reminder else ''}\n\n"
-        f"Open it here (you will be asked to sign in):\n{report_url(alert.report)}\n\n"
-        "This e-mail holds no details on purpose. Please do not forward it.\n"
+        f"{pace}.{' Nobody has opened it yet.' if reminder else ''}"
     )
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=False)
-    except Exception as exc:
-        log.warning("alert e-mail to person %s failed: %s", alert.recipient_id, type(exc).__name__)
-        alert.email_problem = f"The e-mail could not be sent ({type(exc).__name__})."
-        alert.save(update_fields=["email_problem"])
-        return
-    alert.emailed_at = timezone.now()
-    alert.email_problem = ""
-    alert.save(update_fields=["emailed_at", "email_problem"])
+    send_link_email(alert, subject, message, report_url(alert.report))
 
 
 def raise_alerts(report: Report, found_routes: list[Route], *, level: int = 0) -> list[Alert]:
