@@ -91,3 +91,31 @@ def test_withholding_needs_a_reason_and_answering_needs_every_decision(room, log
     client.post(url, {"release": "1"})
     request.refresh_from_db()
     assert request.released_at is not None
+
+
+def test_posting_records_are_in_the_bundle_and_posts_naming_others_are_held_back(room):
+    if optional_model("posting", "OfficialPost") is None:
+        return
+    from smpolicy.posting import recording
+    from smpolicy.posting.models import OfficialPost, PhotoConsent
+
+    recording.approve_spokesperson(room.head, room.teacher, platforms=["facebook"],
+                                   training="Speaking for the school, LA course")
+    post = OfficialPost.objects.create(school=room.school, author=room.teacher,
+                                       platform="facebook", text="Sports day winners!")
+    post.tagged_pupils.add(room.pupil)
+    PhotoConsent.objects.create(school=room.school, pupil=room.pupil, use="social_media",
+                                status="given", given_by=room.parent,
+                                given_on=timezone.localdate(), recorded_by=room.head)
+
+    teacher = sar.start(room.teacher, timezone.localdate(), room.head)
+    html, _ = open_bundle(sar.bundle(teacher))
+    assert "Your approval to speak for the school" in html and "LA course" in html
+    (written,) = [i for i in teacher.items if i["source"] == "posting.post"]
+    assert written["held_back"]  # it shows a pupil: a third party
+    assert "Sports day winners!" not in html
+
+    pupil = sar.start(room.pupil, timezone.localdate(), room.head)
+    html, _ = open_bundle(sar.bundle(pupil))
+    assert "Consent to photos" in html and room.parent.full_name in html
+    assert [i["held_back"] for i in pupil.items if i["source"] == "posting.tagged"] == [True]

@@ -221,7 +221,77 @@ def _network(person: Person) -> Iterator[dict]:
         })
 
 
-COLLECTORS = (_own_records, _registers, _decisions, _safeguarding, _network)
+_NAMES = frozenset({"pupil_name", "staff_name", "parent_name"})
+
+
+def _names_others(post: Any) -> bool:
+    findings = (post.check_result or {}).get("findings", []) if post.check_result else []
+    return post.tagged_pupils.exists() or any(f.get("kind") in _NAMES for f in findings)
+
+
+def _posting(person: Person) -> Iterator[dict]:
+    """Official posts written, approved or tagged in; photo consents; spokesperson approvals and
+    written permissions to use the school's name and logo."""
+    school = person.school_id
+    post_model = optional_model("posting", "OfficialPost")
+    if post_model is not None:
+        for post in post_model._default_manager.filter(school=school, author=person):
+            yield _item("posting.post", str(post.pk), "An official post you wrote", {
+                "platform": post.platform, "text": post.text, "state": post.get_status_display(),
+                "written": post.created, "published": post.published_at,
+                "pictures": post.images.count(),
+            }, THIRD_PARTY if _names_others(post) else "")
+        for post in post_model._default_manager.filter(school=school, tagged_pupils=person):
+            yield _item("posting.tagged", str(post.pk), "An official post you are shown in", {
+                "platform": post.platform, "text": post.text, "state": post.get_status_display(),
+                "written": post.created, "published": post.published_at,
+                "pictures": post.images.count(),
+            }, THIRD_PARTY)
+    approval_model = optional_model("posting", "PostApproval")
+    if approval_model is not None:
+        for approval in approval_model._default_manager.filter(school=school, approver=person):
+            yield _item("posting.approval", str(approval.pk), "Your decision on an official post", {
+                "post": approval.post_id, "decision": approval.get_decision_display(),
+                "note": approval.note, "decided": approval.decided_at,
+            }, THIRD_PARTY if approval.note else "")
+    consent_model = optional_model("posting", "PhotoConsent")
+    if consent_model is not None:
+        for consent in consent_model._default_manager.filter(school=school, pupil=person):
+            yield _item("posting.photo_consent", str(consent.pk), "Consent to photos", {
+                "for": consent.get_use_display(), "answer": consent.get_status_display(),
+                "given by": consent.given_by.full_name if consent.given_by else "",
+                "given on": consent.given_on, "until": consent.valid_until,
+                "recorded": consent.recorded_at,
+            })
+    speaker_model = optional_model("posting", "Spokesperson")
+    if speaker_model is not None:
+        for entry in speaker_model._default_manager.filter(school=school, person=person):
+            yield _item("posting.spokesperson", str(entry.pk),
+                        "Your approval to speak for the school", {
+                            "approved": entry.approved_on, "training": entry.training,
+                            "trained on": entry.training_completed_on,
+                            "platforms": ", ".join(entry.platforms or []),
+                            "restrictions": entry.restrictions, "until": entry.expires_on,
+                            "revoked": entry.revoked_on, "why revoked": entry.revoked_reason,
+                        })
+    branding_model = optional_model("posting", "BrandingPermission")
+    if branding_model is not None:
+        for permission in branding_model._default_manager.filter(
+            school=school, requested_by=person
+        ):
+            yield _item("posting.branding", str(permission.pk),
+                        "Your request to use the school's name or logo", {
+                            "uses": ", ".join(permission.uses or []),
+                            "purpose": permission.purpose,
+                            "asked": permission.requested_at,
+                            "answer": permission.get_status_display(),
+                            "decided": permission.decided_at,
+                            "valid from": permission.valid_from,
+                            "until": permission.expires_on, "note": permission.note,
+                        })
+
+
+COLLECTORS = (_own_records, _registers, _decisions, _safeguarding, _network, _posting)
 
 
 def gather(person: Person) -> tuple[list[dict], list[str]]:
