@@ -26,7 +26,13 @@ from django.db import transaction
 
 from smpolicy.posting.models import ConsentStatus, ConsentUse, PhotoConsent
 from smpolicy.posting.registers import current_consent
-from smpolicy.schools.importing import RowError, Source, _column_name, _delimiter, _read_text
+from smpolicy.schools.importing import (
+    CsvReport,
+    Source,
+    _column_name,
+    _delimiter,
+    _read_text,
+)
 from smpolicy.schools.models import Person, School
 
 PUPIL_COLUMNS: tuple[str, ...] = ("pupil", "upn", "external_id")
@@ -51,34 +57,16 @@ _STATUSES |= {"given": ConsentStatus.GRANTED, "refused": ConsentStatus.NOT_GRANT
 
 
 @dataclass
-class ConsentImportReport:
-    dry_run: bool = False
+class ConsentImportReport(CsvReport):
     recorded: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def error(self, row: int, column: str | None, message: str) -> None:
-        self.errors.append(RowError(row, column, message))
-
-    def summary(self) -> str:
-        counts = (
+    def counts(self) -> str:
+        return (
             f"{self.recorded} answers recorded, {self.unchanged} unchanged, "
             f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}"
         )
-        if self.errors:
-            return (
-                f"Nothing was imported: fix the {len(self.errors)} "
-                f"error{'s' if len(self.errors) != 1 else ''} below and import the file again. "
-                f"({counts})"
-            )
-        if self.dry_run:
-            return f"Checked only, nothing was saved. Importing this file would give: {counts}."
-        return f"Imported: {counts}."
 
     def as_text(self) -> str:
         return "\n".join([self.summary(), *(str(e) for e in self.errors), *self.lines])

@@ -88,15 +88,11 @@ class RowOutcome:
 
 
 @dataclass
-class ImportReport:
+class CsvReport:
+    """What an all-or-nothing CSV import did, or would do: its counts, or its errors by row."""
+
     dry_run: bool = False
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    links_created: int = 0
-    links_updated: int = 0
     errors: list[RowError] = field(default_factory=list)
-    outcomes: list[RowOutcome] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -110,14 +106,11 @@ class ImportReport:
     def error(self, row: int, column: str | None, message: str) -> None:
         self.errors.append(RowError(row, column, message))
 
+    def counts(self) -> str:
+        raise NotImplementedError
+
     def summary(self) -> str:
-        counts = (
-            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}"
-        )
-        links = self.links_created + self.links_updated
-        if links:
-            counts += f"; {self.links_created} parent links created, {self.links_updated} updated"
+        counts = self.counts()
         if self.errors:
             return (
                 f"Nothing was imported: fix the {len(self.errors)} "
@@ -127,6 +120,26 @@ class ImportReport:
         if self.dry_run:
             return f"Checked only, nothing was saved. Importing this file would give: {counts}."
         return f"Imported: {counts}."
+
+
+@dataclass
+class ImportReport(CsvReport):
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    links_created: int = 0
+    links_updated: int = 0
+    outcomes: list[RowOutcome] = field(default_factory=list)
+
+    def counts(self) -> str:
+        counts = (
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{len(self.errors)} error{'s' if len(self.errors) != 1 else ''}"
+        )
+        links = self.links_created + self.links_updated
+        if links:
+            counts += f"; {self.links_created} parent links created, {self.links_updated} updated"
+        return counts
 
     def as_text(self) -> str:
         """The summary, then each error, or else each person created or updated."""
