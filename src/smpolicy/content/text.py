@@ -52,6 +52,31 @@ _ROLE_REF = re.compile(
     r"\b(?:(?:the|our|my|a|an|that|this|one|his|her|their|your)\s+)?(?:" + ROLE_WORDS + r")\b", _I
 )
 _SCHOOL_REF = re.compile(r"\b(?:the|this|our|my|your|that|his|her|their)\s+school(?:'s)?\b", _I)
+# Roles a complaint is about that are no job title: "the woman on reception", "lunchtime
+# supervision is a shambles". Kept apart from ROLE_WORDS, which also says who a crime is tied to.
+_STAFF_PLACE = re.compile(
+    r"\b(?:on|at|behind) (?:the )?(?:reception|front desk|school office)\b|\breceptionist"
+    r"|\b(?:lunchtime|playground|midday) (?:supervision|supervisors?|staff)\b|\bdinner (?:staff"
+    r"|ladies)\b|\bkitchen staff\b|\bthe office\b",
+    _I,
+)
+# One person only, so an allegation about them names them: "the head", "the PE teacher". Plural
+# or indefinite roles ("the TAs", "a teacher") point at no one in particular.
+_UNIQUE_ROLE = re.compile(
+    r"\b(?:the|our|that|this|his|her|their|my|your)\s+(?:head ?teacher|headmaster|headmistress"
+    r"|head|deputy(?: head)?|assistant head|caretaker|site manager|SENCO|DSL|business manager"
+    r"|chair of governors|receptionist|school nurse|(?:PE|music|art|french|spanish|computing"
+    r"|class|form|year \d|y\d|reception) teacher|school)\b"
+    r"|\b(?:the|our) (?:office|leadership(?: team)?|SLT|governors|academy trust|trust)\b",
+    _I,
+)
+# Someone a complaint can be about who is not the school: the writer, a child, a family member.
+_OTHER_REFERENT = re.compile(
+    r"\b(?:I|I'm|I've|we|we're|you|u)\b|\b(?:my|our|his|her|their|your) (?:son|daughter|kids?"
+    r"|child|children|boy|girl|lad|husband|wife|partner|mum|dad|brother|sister|friend|neighbour"
+    r"|car|phone|dog|cat)s?\b",
+    _I,
+)
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|we|we're|we've|our|us)\b")
 _THIRD_PERSON = re.compile(r"\b(?:he|she|him|his|her|hers|they|them|their)\b", _I)
 _ONE_PERSON = re.compile(
@@ -90,6 +115,45 @@ _CONFIDENTIAL = re.compile(
     r" (?:yet|officially)\b",
     _I,
 )
+# "Applications are treated in confidence", "Childline is free and confidential": saying that
+# something is kept private, or describing a service, is no secret being told.
+_CONFIDENCE_KEPT = re.compile(
+    r"\b(?:treated|handled|dealt with|held|kept|received|considered|stored|processed) (?:\w+ )?"
+    r"in (?:the )?(?:strict(?:est)? )?confidence"
+    r"|\b(?:free|anonymous|safe|impartial|independent|friendly|non-judgemental),? (?:and |& )?"
+    r"confidential|\bconfidential,? (?:and |& )?(?:free|anonymous|safe|impartial|independent"
+    r"|non-judgemental)|\b(?:childline|helpline|samaritans|nspcc|kooth|shout|counsell\w+"
+    r"|support line|advice line|service)\b",
+    _I,
+)
+# Pupil data and SEN casework whoever it names: reviews, funding, codes, per-child scores.
+_PUPIL_DATA = re.compile(
+    r"\b(?:EHCP|EHC plan|EHC|annual|SEN|statement) (?:review|assessment|application|meeting"
+    r"|panel|funding|bid)s?\b|\b(?:1:1|one[- ]to[- ]one|top[- ]up|high needs|SEN|EHCP|SEND)"
+    r" funding\b|\bSEN (?:codes?|register|list|data|status|needs)\b"
+    r"|\breading ages\b|\b(?:attainment|assessment|tracking|progress|behaviour|attendance"
+    r"|safeguarding|pupil|class) (?:data|spreadsheet|tracker|sheet|records|logs?)\b"
+    r"|\bspreadsheet (?:with|of|showing) (?:\w+ ){0,3}(?:names|SEN|scores|data|results"
+    r"|addresses|dobs?|dates of birth|codes|levels)\b",
+    _I,
+)
+# An inspection the school has not announced: "Ofsted rang, they're in Weds and Thurs".
+_INSPECTION_DUE = re.compile(
+    r"\b(?:ofsted|the inspectors?|inspection)\b[^.!?\n]{0,40}?\b(?:rang|called|phoned|emailed"
+    r"|are coming|is coming|are due|is due|coming in|arriv(?:e|es|ing)|(?:they'?re|they are"
+    r"|are|will be|'ll be) in (?:on |from |next |this |tomorrow|mon|tue|wed|thu|fri)"
+    r"|(?:starts?|is|are) (?:on )?(?:tomorrow|next week|mon|tue|wed|thu|fri))",
+    _I,
+)
+# What a named child did that the school records as behaviour: "had a scrap at lunch".
+_INCIDENT = re.compile(
+    r"\b(?:had|got into|in|were in|was in) a (?:scrap|fight|punch[- ]up|scuffle|tussle|bust[- ]up)"
+    r"|\b(?:got|was|were|been|has been) (?:excluded|suspended|sent home|put on report"
+    r"|in isolation|restrained|put in isolation)"
+    r"|\b(?:bit|punched|kicked|hit|scratched|spat at) (?:another|a) (?:child|kid|pupil|boy|girl)",
+    _I,
+)
+_STRONG_SECRET = re.compile(r"(?:strictly|private and|highly) |not |between |off |keep |don", _I)
 _DOB = re.compile(
     r"\b(?:d\.o\.b\.?|DOB|date of birth|birth ?date|born on)\b(?:\s*[:\-]?\s*"
     r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)? \w+ \d{4}))?",
@@ -133,7 +197,7 @@ _HEALTH = re.compile(
     r"|diabet(?:es|ic)|epilep(?:sy|tic)|seizures?|asthma(?:tic)?|epi[- ]?pens?|anaphyla\w+"
     r"|(?:nut |severe |peanut )?allerg(?:y|ies|ic)|medication|diagnos(?:is|ed)|ritalin|cancer"
     r"|chemo(?:therapy)?|leuka?emia|pregnan(?:t|cy)|miscarriage|terminally ill"
-    r"|hospitali[sz]ed|in hospital|wheelchair|hearing impair\w*|visually impaired"
+    r"|hospitali[sz]ed|in hospital|wheelchair|hearing impair\w*|hearing aids?|visually impaired"
     r"|cerebral palsy|down'?s syndrome|tourette'?s|free school meals|pupil premium|young carer"
     r"|on the sen register|sen register|sen support|behaviour plan|exclu(?:ded|sion)"
     r"|on report|reduced timetable|managed move)\b",
@@ -256,6 +320,32 @@ _SECURITY = re.compile(
     r"(?:left )?(?:open|unlocked|propped open)"
     r"|\b(?:left|leave|leaving) the (?:door|gate|window|fire exit)s? (?:open|unlocked)"
     r"|\b(?:duty|staff|gate|playground|site|lunch|break|cover|caretaker'?s|lock-?up) rota\b"
+    # a way in that does not close, wherever it is: "the fire exit by Y6 doesnt shut properly"
+    r"|\b(?:fence|gate|door|window|lock|alarm|cctv|camera|fire exit|fire door|entrance|intercom"
+    r"|keypad)s?\s+(?:by|on|at|in|near|next to|behind|round|outside|of|to|from|facing|in the)"
+    r"\s+(?:the\s+)?[\w']+(?:\s+[\w']+){0,2}?\s+(?:has been |have been |is |are |was |'s )?"
+    r"(?:still |always |never |often |usually )?(?:broken|bust|not working|not locking|faulty"
+    r"|never locked|left open|left unlocked|unlocked|propped open|doesn'?t (?:lock|close|shut"
+    r"|work)|doesnt (?:lock|close|shut|work)|don'?t (?:lock|close|shut|work)|dont (?:lock|close"
+    r"|shut|work)|won'?t (?:lock|close|shut)|wont (?:lock|close|shut)|off|down)\b"
+    r"|\b(?:fence|gate|door|window|lock|alarm|cctv|camera|fire exit|fire door)s?\s+"
+    r"(?:doesnt|dont|wont|never) (?:lock|close|shut|work)s?\b"
+    r"|\b(?:(?:you|anyone|people|kids) can (?:get|walk|wander|climb|just walk|come) (?:in|into"
+    r"|through|over)|(?:easy|easily) to (?:get|climb|walk) in)\b"
+    # one adult alone on site, or locking up alone
+    r"|\b(?:locks?|locking) up (?:on (?:his|her|my|their) own|alone|by (?:him|her|my)self)"
+    r"|\b(?:on (?:his|her|my|their) own|alone|by (?:him|her|my)self) (?:in|at) (?:the )?"
+    r"(?:building|school|site|premises|office)\b"
+    r"|\b(?:only|just) (?:one|1|a single) (?:adult|member of staff|person|teacher|staff member"
+    r"|person on site)s? (?:in|on|at) (?:the )?(?:building|site|school|premises)"
+    # log-ins and passwords given in any form
+    r"|\blog-?ins?\s+(?:details\s+)?(?:for\s+[\w' ]{1,30}?\s+)?(?:is|are|=|:)\s*\S+(?:\s*/"
+    r"\s*\S+)?"
+    r"|\bpasswords?\s+(?:for|to|on)\s+[\w' ]{1,40}?\s+(?:is|are|=|:)\s*\S+"
+    r"|\b(?:code|pin|combination|combo)\s+(?:for|to|on|of)\s+(?:the\s+)?(?:\w+\s+){0,2}?"
+    r"(?:gate|door|entrance|office|building|staff ?room|key ?safe|safe|alarm|keypad|cupboard"
+    r"|lock|padlock|shed|garage|store ?room)\s*(?:is|=|:|-|'s)?\s*(?:still |now |always )?"
+    r"\d[\d#*]{2,7}\b"
     r"|\bon (?:gate|door|playground|yard|bus|car park|morning|afternoon) duty\b[^.!?\n]{0,40}?"
     r"\b\d{1,2}(?:[:.]\d{2}|\s?(?:am|pm))",
     _I,
@@ -539,9 +629,51 @@ _ALLEGATION = re.compile(
     r"|cheat(?:ed|s|ing) (?:on|in|at) (?:the )?(?:SATs|tests|exams|results|phonics)"
     r"|(?:lost (?:his|her|their) job|(?:was|got|been|were) (?:let go|dismissed|struck off"
     r"|banned from teaching|barred)) (?:for|because|after)"
-    r"|fancies (?:the |one of the )?(?:kids|children|pupils|girls|boys|mums|dads))\b",
+    r"|fancies (?:the |one of the )?(?:kids|children|pupils|girls|boys|mums|dads)"
+    # theft in any tense: "has been nicking from", "is pocketing the trip money"
+    r"|(?:steal(?:s|ing)?|stole|nick(?:s|ing|ed)|pinch(?:es|ing|ed)|pocket(?:s|ing|ed)"
+    r"|skim(?:s|ming|med)|swip(?:es|ing|ed)|rob(?:s|bing|bed)|fleec(?:es|ing|ed))"
+    r" (?:from|off|out of)"
+    r"|(?:pocket(?:s|ing|ed)|skim(?:s|ming|med)(?: off)?|nick(?:s|ing|ed)|steal(?:s|ing)?|stole"
+    r"|pinch(?:es|ing|ed)) (?:the |our |some |all the |all our |their |parents'? |everyone'?s )?"
+    r"(?:\w+ )?(?:money|cash|funds|donations|fees|takings|float|profits)"
+    r"|(?:keep(?:s|ing)?|kept) (?:the |some of the )?(?:\w+ )?(?:money|cash|donations) for"
+    r" (?:him|her|them)sel(?:f|ves)"
+    # violence to a child, any tense, and "round the head"
+    r"|(?:hit|hits|hitting|smack(?:s|ed|ing)?|slap(?:s|ped|ping)?|whack(?:s|ed|ing)?|thump(?:s|ed"
+    r"|ing)?|belt(?:s|ed|ing)?|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|clout(?:s|ed|ing)?)"
+    r" (?:a |the |my |our |his |her |their |one of the |some of the |that |this )?(?:little )?"
+    r"(?:child|children|kids?|pupils?|boys?|girls?|sons?|daughters?|lad|lass|toddler)(?!')"
+    r"|(?:hit|hits|hitting|smack\w*|slap\w*|whack\w*|clip\w*|clout\w*|thump\w*|belt\w*"
+    r"|punch\w*) (?:\w+ ){0,3}(?:round|across|over|on) the (?:head|face|ear|back of the head)"
+    # watching children undress
+    r"|(?:film|photograph|record|video|watch|spie|spy|spying|perv)(?:s|ed|ing)?(?: on)?"
+    r" (?:the |some |a |young |little )?(?:girls|boys|kids|children|pupils|child|girl|boy)"
+    r" (?:getting changed|changing|undress\w*|in the (?:toilets?|showers?|changing rooms?))"
+    # what the school or a teacher did with the tests
+    r"|(?:gave|gives|giving|give|told|tells|showed|shows) (?:\w+ ){0,3}the answers"
+    r"|(?:changed|changes|altered|alters|made up|makes up|fiddl(?:ed|es|ing)|fudg(?:ed|es|ing)"
+    r"|doctor(?:ed|s|ing)|fak(?:ed|es|ing)) (?:the |their |his |her |our )?(?:\w+ )?(?:results"
+    r"|marks|scores|grades|answers|registers?|data|figures|attendance)"
+    # sacked, arrested or struck off for something, from wherever
+    r"|(?:was|got|been|were|being|is being) (?:sacked|fired|dismissed|suspended|struck off"
+    r"|arrested|investigated|let go|kicked out|cautioned|charged|convicted|jailed|banned)"
+    r" (?:from (?:his|her|their|the|a|an) (?:\w+ ){0,2})?(?:for|because|after)"
+    # favours, cover-ups, insinuations
+    r"|got (?:the |her |his |that |this |their )?(?:\w+ ){0,2}(?:job|post|role|promotion"
+    r"|position) (?:cos|coz|cuz|because|'cause|as|through|thanks to)"
+    r"|(?:after|despite) what (?:he|she|they) (?:did|done|has done|had done)"
+    r"|we all know what (?:he|she|they) (?:did|does|done|is|are)"
+    r"|knew (?:\w+ ){0,6}and did (?:nothing|nowt|sod all|bugger all|f all|fuck all)"
+    r"|did (?:nothing|nowt|sod all|bugger all|f all|fuck all) (?:about|to stop) (?:the |it|this"
+    r"|him|her|them)"
+    r"|turn(?:ed|s|ing)? a blind eye|swept (?:it|this|everything) under the (?:carpet|rug)"
+    r"|ignor(?:ed|es|ing) (?:the |all the |our |my )?(?:bullying|abuse|disclosure|concerns"
+    r"|complaints|safeguarding))\b",
     _I,
 )
+# An act against the law (illegal_conduct) pinned on someone named is an allegation too.
+_ILLEGAL_NOT_ALLEGATION = re.compile(r"^(?:stabbed|mugged|beaten up|assaulted)$", _I)
 # A story, a lesson or a film, where the thief and the liar are characters.
 _FICTION = re.compile(
     r"\b(?:in|from) (?:the|a|our|this) (?:story|book|film|movie|play|panto|pantomime|cartoon"
@@ -553,6 +685,20 @@ _FICTION = re.compile(
     _I,
 )
 # "the thief who stole": the allegation is about whoever the relative clause hangs on.
+# A whodunnit game or a match won late: "who stole the cookies?", "they stole it at the death".
+_GAME = re.compile(
+    r"\bwho (?:stole|nicked|took|pinched|ate|swiped)\b[^.!?\n]*\?|\b(?:CSI|murder mystery"
+    r"|whodunn?it|detective|escape room|cluedo|treasure hunt)\b"
+    r"|\b(?:stole|nicked|pinched|snatched) it (?:in|at|with|right at) (?:the )?(?:last|final"
+    r"|dying|death|end)",
+    _I,
+)
+# Crimes that say who did them in their own words: selling what "fell off the back of a lorry".
+_OWN_ACT = re.compile(
+    r"fell off|knock|hooky|stolen (?:gear|goods|stuff)|torrent|pirat|illegal|download|dodgy"
+    r"|(?:sells?|selling|sold|supply|supplying|supplies) ",
+    _I,
+)
 _RELATIVE = re.compile(r"(\w+)\s+(?:who|that|which)\s+(?:\w+\s+)?$", _I)
 _ILLEGAL = re.compile(
     # drugs
@@ -590,7 +736,37 @@ _ILLEGAL = re.compile(
     r"|her )?(?:signature|sick note|note|document)|fiddl(?:ed|ing) (?:the |my |his |her |their )?"
     r"expenses|benefit fraud|tax fraud|tax evasion|fare dodg\w+|speeding (?:in|past|outside)"
     r" (?:the )?school|caught speeding|fight(?:ing)? (?:outside|at|in) (?:the )?(?:school|gates"
-    r"|playground|pub|car park)|indecent images|upskirt\w*|revenge porn)\b",
+    r"|playground|pub|car park)|indecent images|upskirt\w*|revenge porn"
+    # theft said any way: "has been nicking from", "nicked two of the ipads", stolen goods
+    r"|nick(?:ing|s) (?:from|off|out of|stuff|things|money|cash|the|it|them)"
+    r"|nicked (?:\w+ ){0,3}(?:from|off|out of)|nicked (?:two|three|four|five|six|\d+|all|loads"
+    r"|a load|a few|some of)|pocket(?:s|ing) (?:the |our |some )?(?:\w+ )?(?:money|cash|funds"
+    r"|donations)|skim(?:s|ming|med) (?:off|from)"
+    r"|fell off the back of a (?:lorry|van|truck)|knock[- ]?off (?:gear|stuff|designer|trainers"
+    r"|phones|perfume|clothes|jumpers|handbags|watches)|(?:stolen|hooky) (?:gear|goods|stuff)"
+    r"|on the fiddle|benefit (?:cheat\w*|fiddl\w*)"
+    # driving after drink
+    r"|(?:drove|drive|drives|driving|driven) (?:\w+ ){0,5}?after (?:\d+|a few|a couple of|two"
+    r"|three|four|five|six|seven|several|loads of|a load of|a bottle of|a skinful of)"
+    r" (?:\w+ )?(?:pints|drinks|beers|glasses|bottles|cans|vodkas|shots|wines|ciders|gins)"
+    r"|(?:drove|driving|drive) (?:\w+ ){0,4}(?:pissed|hammered|drunk|smashed|over the limit)"
+    # copying what is not yours
+    r"|torrent(?:ed|ing|s)?|pirat(?:ed|ing) (?:films|movies|software|games|copies)"
+    r"|illegal(?:ly)? (?:download\w*|stream\w*)|download(?:ed|ing|s)? (?:\w+ ){0,3}illegally"
+    r"|dodgy (?:fire ?stick|firestick|streams?)"
+    # hurting or filming children
+    r"|(?:hit|hits|hitting|smack(?:s|ed|ing)?|slap(?:s|ped|ping)?|whack(?:s|ed|ing)?|thump(?:s|ed"
+    r"|ing)?|belt(?:s|ed|ing)?|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|strangl\w+|chok(?:es|ed"
+    r"|ing)) (?:a |the |my |our |his |her |their |one of the |some of the |that |this )?"
+    r"(?:little )?(?:child|children|kids?|pupils?|sons?|daughters?|lad|lass|toddler)(?!')"
+    r"|(?:hit|hits|hitting|smack\w*|slap\w*|whack\w*|clout\w*|thump\w*|belt\w*|punch\w*)"
+    r" (?:\w+ ){0,3}(?:round|across|over) the (?:head|face|ear|back of the head)"
+    r"|(?:film|photograph|record|video|spie|spy|spying)(?:s|ed|ing)?(?: on)? (?:the |some |a "
+    r"|young |little )?(?:girls|boys|kids|children|pupils|child|girl|boy) (?:getting changed"
+    r"|changing|undress\w*|in the (?:toilets?|showers?|changing rooms?))"
+    r"|(?:sells?|selling|sold|supply|supplying|supplies) (?:\w+ )?(?:vapes?|e-cigs?|cigarettes"
+    r"|fags|booze|alcohol) (?:to|for) (?:the |some |our )?(?:kids|children|pupils|(?:year|yr|y) ?\d"
+    r"|minors|under-?age))\b",
     _I,
 )
 # "stole the show", "stolen a minute", "steal a glance": theft only in words.
@@ -608,7 +784,9 @@ _SOMEONE = re.compile(
     r"|one of (?:the|our|my) \w+|a (?:parent|dad|mum|father|mother|kid|child|boy|girl|pupil"
     r"|teen|teenager|man|woman|neighbour|grandparent|nan|grandad)|(?:year|yr|y) ?\d|class \d"
     r"|reception|parents|mums|dads|kids|boys|girls|pupils|teachers|my (?:neighbour|friend)'?s?"
-    r"|his|her|their)\b",
+    r"|his|her|their|(?:some |a |these |those |older |local )?(?:lads|lad|youths|teenagers|teens)"
+    r"|my (?:brother|sister|cousin|mate|uncle|husband|wife|partner|ex|dad|mum|son|daughter))\b"
+    r"|\b(?:year|yr|y) ?\d+s?\b",
     _I,
 )
 # "my phone was stolen at the gym": a crime against the writer is no link to the school.
@@ -695,6 +873,65 @@ _CRITICISM = re.compile(
     r"|appalled)\b(?=[^.!?\n]{0,40}?\b(?:SCHOOLREF)\b)",
     _I,
 )
+# What is said of the school or its staff that judges them; the subject is looked for before it
+# (Text.staff_referent): "Mr Bamford is clueless", "the head just doesnt listen to parents".
+_ADV = (
+    r"(?:so|really|absolutely|completely|totally|utterly|just|such|bloody|fucking|always|still"
+    r"|getting|being|quite|very|pretty|a bit|beyond|honestly|actually|literally|genuinely"
+    r"|seriously|an|a|the|proper|right|well|dead|a complete|a total|an absolute)\s+"
+)
+_JUDGED = re.compile(
+    r"\b(?:is|are|was|were|has been|have been|'s|'re|being|been|seems?|seem to be|looks?|r)\s+"
+    r"(?:" + _ADV + r")*(?:useless|clueless|incompetent|hopeless|shambolic|a shambles|a joke"
+    r"|a disgrace|disgraceful|rubbish|pathetic|lazy|rude|unprofessional|stuck[- ]up|snobby"
+    r"|snobs|snooty|arrogant|patronising|patronizing|condescending|two[- ]faced|unapproachable"
+    r"|a nightmare|terrible|awful|appalling|dreadful|diabolical|woeful|atrocious|shocking"
+    r"|out of (?:touch|order|(?:their|his|her) depth)|not fit for purpose|not up to (?:it|the job)"
+    r"|a waste of (?:space|time|money|oxygen)|a bunch of|a load of|a pack of|a farce|a mess"
+    r"|a circus|a clown|clowns|muppets|amateurs|jokers|spineless|biased|unfair|uncaring"
+    r"|dismissive|unhelpful|disorgani[sz]ed|chaotic|inept|incapable|inconsistent|laughable"
+    r"|an embarrassment|embarrassing|a let ?down|full of (?:themselves|himself|herself)"
+    r"|up (?:themselves|himself|herself)|power[- ]mad|a law unto (?:themselves|himself|herself)"
+    r"|vile|horrible|nasty|cold|the worst|getting worse|worse than useless|failing"
+    r"|no help|no use|no good|not good enough|not listening|never there)\b"
+    r"|\b(?:doesn'?t|does not|don'?t|do not|never|can'?t|cannot|won'?t|wont|refuses? to"
+    r"|couldn'?t|didn'?t|did not|dont|doesnt|cant|didnt|couldnt)\s+(?:even\s+|ever\s+|bother"
+    r" to\s+|seem to\s+)?(?:listen|care|bother|reply|respond|answer|communicate|say hello|smile"
+    r"|help|support|get back|return (?:calls|emails|my)|follow (?:it )?up|tell (?:us|parents"
+    r"|anyone)|keep (?:us|parents) (?:informed|updated|in the loop)|know what|have a clue"
+    r"|deal with|do (?:anything|their job|his job|her job|its job|owt)|take (?:it|this|bullying"
+    r"|us|parents|concerns) seriously|give a (?:damn|toss|shit|monkey'?s|crap))\b"
+    r"|\bneeds? (?:a )?(?:sacking|the sack|replacing|to (?:go|be sacked|resign|retire|be replaced"
+    r"|be removed|step down))\b|\bshould (?:be sacked|be fired|resign|retire|get the sack"
+    r"|step down|be ashamed)\b"
+    r"|\b(?:sets?|setting|gives?|giving|gave) (?:\w+ ){0,2}(?:way |far |much |so )?too"
+    r" (?:much|many|little|few)\b"
+    r"|\b(?:ha(?:s|ve)|had|got|'ve|'s) (?:got )?(?:no|zero) (?:idea|clue|control|respect|empathy"
+    r"|common sense|interest|backbone)\b"
+    r"|\b(?:ignor(?:es|ed|ing) (?:us|me|parents|my|our|emails|every)|fob(?:s|bed|bing)? (?:us"
+    r"|me|parents) off|talks? down to|shout(?:s|ed|ing)? at (?:the )?(?:kids|children|my|our))\b",
+    _I,
+)
+# Complaints with the school in their words already: a reply that never came, a rule cursed,
+# a question that is an accusation.
+_COMPLAINT = re.compile(
+    r"\b(?:still )?no (?:reply|response|answer|word|call back|callback|update)s? (?:from|back"
+    r" from) (?:the |this )?(?:school|office|head|teacher|SENCO|class teacher|staff)"
+    r"|\b(?:(?:still )?(?:waiting|chasing) (?:for )?(?:a |an )?(?:reply|response|answer|call"
+    r" back) from) (?:the |this )?(?:school|office|head|teacher|SENCO)"
+    r"|\b(?:bollocks|sod|stuff|screw|fuck|f\*+k?|damn|to hell with|down with) (?:to |with )?"
+    r"(?:the |their |this |these |that )?(?:new |stupid |ridiculous |latest )?(?:uniform"
+    r"|homework|behaviour|phone|parking|school|lunchbox|packed lunch|haircut|hair|jewellery"
+    r"|pick-?up|drop-?off|detention|attendance)s? ?(?:rules?|polic(?:y|ies)|system|changes?)?\b"
+    r"|\bhow (?:is|was|can|could) (?:that|this|any of this|it) (?:be )?(?:safe|acceptable"
+    r"|allowed|ok|okay|right|legal|fair)\b"
+    r"|\b(?:way |far |much )?too much homework\b"
+    r"|\b(?:disgusting|disgraceful|outrageous|scandalous|shameful|absurd|unreal|sad"
+    r"|unbelievable|typical|shocking|appalling|ridiculous) (?:that|how)\b(?=[^.!?\n]{0,60}\b"
+    r"(?:school|head|staff|teachers?|governors|office|SLT|SCHOOLNAME)\b)",
+    _I,
+)
+# Sarcasm is left alone: "genius security" is praise in its words.
 _DECISIONS = re.compile(r"\b(?:decision|decided|policy|rule|rules|ban|banned|cancel\w*)\b", _I)
 _NEGATED = re.compile(r"\b(?:not|never|n't|no|hardly)\s+(?:\w+\s+)?$", _I)
 
@@ -722,6 +959,41 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         " only",
         "announced",
         "public",
+    ),
+    "pupil_data": (
+        "ehc",
+        "annual",
+        "review",
+        "funding",
+        "sen ",
+        "reading ages",
+        "data",
+        "spreadsheet",
+        "tracker",
+        "sheet",
+        "records",
+        "log",
+        "ofsted",
+        "inspect",
+    ),
+    "incident": (
+        "scrap",
+        "fight",
+        "punch",
+        "scuffle",
+        "tussle",
+        "bust",
+        "excluded",
+        "suspended",
+        "sent home",
+        "report",
+        "isolation",
+        "restrained",
+        "bit ",
+        "kicked",
+        "hit ",
+        "scratched",
+        "spat",
     ),
     "dob": ("dob", "d.o.b", "birth", "born on"),
     "health": (
@@ -871,6 +1143,18 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         " pay ",
     ),
     "security": (
+        "exit",
+        "entrance",
+        "cctv",
+        "get in",
+        "walk in",
+        "climb",
+        "adult",
+        "member of staff",
+        "login",
+        "log-in",
+        "log in",
+        "password",
         "code",
         "combination",
         "combo",
@@ -1012,6 +1296,26 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     ),
     # Criticism is of the school, its people or its rules: one of these must be there too.
     "criticism_target": (
+        "kids",
+        "children",
+        "pupils",
+        "hall",
+        "play",
+        "lunch",
+        "trip",
+        "reception",
+        "supervis",
+        "dinner",
+        "kitchen",
+        "senco",
+        "dsl",
+        "caretaker",
+        "deputy",
+        "mr ",
+        "mrs ",
+        "miss ",
+        "ms ",
+        "homework",
         "school",
         "head",
         "teacher",
@@ -1088,6 +1392,55 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     ),
     "masked": ("*", "#", "@", "f u c", "s h i"),
     "allegation": (
+        "skim",
+        "swip",
+        "rob",
+        "fleec",
+        "keep",
+        "kept",
+        "whack",
+        "thump",
+        "belt",
+        "punch",
+        "clout",
+        "clip",
+        "film",
+        "photograph",
+        "video",
+        "watch",
+        "spie",
+        "spy",
+        "answers",
+        "changed",
+        "altered",
+        "alter",
+        "fudg",
+        "doctor",
+        "fak",
+        "suspend",
+        "kicked out",
+        "caution",
+        "charged",
+        "convicted",
+        "jailed",
+        "got ",
+        "post",
+        "role",
+        "promotion",
+        "position",
+        "what he",
+        "what she",
+        "what they",
+        "knew",
+        "nothing",
+        "nowt",
+        "sod all",
+        "bugger all",
+        "f all",
+        "fuck all",
+        "blind eye",
+        "swept",
+        "ignor",
         "stol",
         "steal",
         "nick",
@@ -1226,6 +1579,46 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "obviously",
     ),
     "illegal": (
+        "nick",
+        "pocket",
+        "skim",
+        "lorry",
+        "van",
+        "truck",
+        "knock",
+        "hooky",
+        "stolen",
+        "fiddle",
+        "benefit",
+        "drive",
+        "driv",
+        "pint",
+        "torrent",
+        "pirat",
+        "illegal",
+        "download",
+        "firestick",
+        "fire stick",
+        "stream",
+        "hit",
+        "smack",
+        "slap",
+        "whack",
+        "thump",
+        "belt",
+        "kick",
+        "strangl",
+        "chok",
+        "clout",
+        "film",
+        "photograph",
+        "record",
+        "video",
+        "spie",
+        "spy",
+        "sell",
+        "sold",
+        "suppl",
         "cocaine",
         "coke",
         "lines",
@@ -1320,6 +1713,91 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "revenge porn",
     ),
     "criticism": (
+        "stuck",
+        "snob",
+        "snoot",
+        "arrogant",
+        "patronis",
+        "patroniz",
+        "condescend",
+        "two",
+        "unapproach",
+        "diabolical",
+        "out of",
+        "up to",
+        "bunch",
+        "load of",
+        "pack of",
+        "circus",
+        "clown",
+        "muppet",
+        "amateur",
+        "joker",
+        "dismissive",
+        "unhelpful",
+        "disorgan",
+        "chaotic",
+        "inept",
+        "incapable",
+        "inconsistent",
+        "embarrass",
+        "full of",
+        "up them",
+        "up him",
+        "up her",
+        "power",
+        "law unto",
+        "vile",
+        "horrible",
+        "nasty",
+        "cold",
+        "no help",
+        "no use",
+        "no good",
+        "listen",
+        "sack",
+        "replac",
+        "resign",
+        "retire",
+        "step down",
+        "too much",
+        "too many",
+        "too little",
+        "too few",
+        "clue",
+        "ignor",
+        "fob",
+        "talks down",
+        "shout",
+        "no reply",
+        "no response",
+        "no answer",
+        "no word",
+        "waiting",
+        "chasing",
+        "bollocks",
+        "sod ",
+        "stuff",
+        "screw",
+        "fuck",
+        "f*",
+        "damn",
+        "hell with",
+        "down with",
+        "how is",
+        "how was",
+        "how can",
+        "how could",
+        "scandal",
+        "unreal",
+        "sad ",
+        "dont",
+        "doesnt",
+        "cant",
+        "wont",
+        "didnt",
+        "couldnt",
+        " r ",
         "useless",
         "incompetent",
         "hopeless",
@@ -1484,6 +1962,7 @@ class Text:
         self.sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
         self.school_spans = list(_school_names(school).finditer(text)) if school.name else []
         self.keys = _keys_in(self.lower, _SCAN_LOWER) | _keys_in(text, _SCAN_CASED)
+        self.offensive: list[TextFinding] = []
 
     def has(self, key: str) -> bool:
         """The text holds one of the words a check needs (`_NEEDLES`): worth running it."""
@@ -1508,6 +1987,64 @@ class Text:
             or bool(_ROLE_REF.search(chunk))
             or bool(_SCHOOL_REF.search(chunk))
         )
+
+    def staff_referent(
+        self, start: int, end: int, *, unique: bool = False, people_only: bool = False
+    ) -> bool:
+        """The last one a clause names before `end` is the school or an adult who works there:
+        "Mr Bamford is clueless" is, "the head told me my son is useless" is not.
+
+        With `unique`, a role must be one person ("the head"), not "the TAs" or "a teacher"."""
+        chunk = self.text[start:end]
+        best_staff = -1
+        for m in self.mentions:
+            if start <= m.start < end and self.mention_kind(m) == "staff_name":
+                best_staff = max(best_staff, m.end)
+        for m in self.school_spans if not people_only else ():
+            if start <= m.start() < end:
+                best_staff = max(best_staff, m.end())
+        roles: tuple[re.Pattern[str], ...] = (
+            (_UNIQUE_ROLE,)
+            if unique
+            else (_ROLE_REF, _STAFF_PLACE)
+            if people_only
+            else (_ROLE_REF, _SCHOOL_REF, _STAFF_PLACE)
+        )
+        for pattern in roles:
+            for r in pattern.finditer(chunk):
+                best_staff = max(best_staff, start + r.end())
+        if best_staff < 0:
+            return False
+        best_other = -1
+        for m in self.mentions:
+            if start <= m.start < end and self.mention_kind(m) != "staff_name":
+                best_other = max(best_other, m.end)
+        for r in _OTHER_REFERENT.finditer(chunk):
+            best_other = max(best_other, start + r.end())
+        return best_staff > best_other
+
+    def person_referent(self, start: int, end: int) -> bool:
+        """Someone named, or a one-person role, before `end` and after anyone else in the clause:
+        who an act is pinned on."""
+        if self.staff_referent(start, end, unique=True):
+            return True
+        best = -1
+        for m in self.mentions:
+            if start <= m.start < end:
+                best = max(best, m.end)
+        if best < 0:
+            return False
+        return not any(start + r.end() > best for r in _FIRST_PERSON.finditer(self.text[start:end]))
+
+    def mention_kind(self, m: Mention) -> str:
+        kinds = {self.school.names.people[p].kind for p in m.people}
+        return next(k for k in ("pupil_name", "staff_name", "parent_name") if k in kinds)
+
+    def clause_start(self, pos: int) -> int:
+        """Where the clause holding `pos` begins: its sentence, or the last comma or semicolon."""
+        start, _ = self.sentence_of(pos)
+        cut = max(self.text.rfind(c, start, pos) for c in ",;:(")
+        return max(start, cut + 1)
 
     def person_in(self, start: int, end: int) -> bool:
         """Someone in particular: "pupils with allergies" is a group, "a pupil with" is not."""
@@ -1563,14 +2100,12 @@ def check_text(text: str, school: SchoolContext) -> list[TextFinding]:
         text = text.translate(_PLAIN_QUOTES)
     t = Text(text, school)
     out: list[TextFinding] = []
-    index = school.names
     emails = list(find_emails(text, tuple(school.email_domains)))
     if emails:
         # "sarah.k@outlook.com": the address is the finding; a name inside it is no mention.
         t.mentions = [m for m in t.mentions if not any(c.start <= m.start < c.end for c in emails)]
     for m in t.mentions:
-        kinds = {index.people[p].kind for p in m.people}
-        kind = next(k for k in ("pupil_name", "staff_name", "parent_name") if k in kinds)
+        kind = t.mention_kind(m)
         about = ("pupils",) if kind == "pupil_name" else ("staff",) if kind == "staff_name" else ()
         out.append(TextFinding(kind, m.start, m.end, m.confidence, people=m.people, about=about))
     for c in emails:
@@ -1581,12 +2116,13 @@ def check_text(text: str, school: SchoolContext) -> list[TextFinding]:
         out.append(TextFinding("school_name", m.start(), m.end(), 0.95))
     out.extend(_confidential(t))
     out.extend(_security(t))
-    out.extend(_offensive(t))
+    t.offensive = list(_offensive(t))
+    out.extend(t.offensive)
     out.extend(_defamatory(t))
     out.extend(_illegal(t))
     out.extend(_criticism(t))
     out.sort(key=lambda f: (f.start, f.end, f.kind))
-    return _merged(text, out)
+    return _merged(t, out)
 
 
 # Kinds whose findings are phrases: two of them side by side are one thing said ("got sacked for"
@@ -1596,15 +2132,16 @@ _PHRASE_KINDS = frozenset(
 )
 
 
-def _merged(text: str, findings: list[TextFinding]) -> list[TextFinding]:
+def _merged(t: Text, findings: list[TextFinding]) -> list[TextFinding]:
+    """One phrase finding of a kind a sentence: "strictly confidential ... keep it quiet" is one
+    thing said twice, and a reader fixes the sentence, not each phrase in it."""
     out: list[TextFinding] = []
     last: dict[str, int] = {}  # kind -> index in out of its latest finding
     for f in findings:
         k = last.get(f.kind)
         if f.kind in _PHRASE_KINDS and k is not None:
             prev = out[k]
-            gap = text[prev.end : f.start]
-            if f.start <= prev.end or (len(gap) <= 2 and not gap.strip()):
+            if f.start <= prev.end or t.sentence_of(prev.start) == t.sentence_of(f.start):
                 out[k] = TextFinding(
                     prev.kind,
                     prev.start,
@@ -1624,7 +2161,28 @@ def _confidential(t: Text) -> Iterable[TextFinding]:
     text = t.text
     if t.has("confidential"):
         for m in _CONFIDENTIAL.finditer(text):
+            start, end = t.sentence_of(m.start())
+            if _CONFIDENCE_KEPT.search(text, start, end) and not _STRONG_SECRET.match(m.group()):
+                continue
             yield TextFinding("confidential", m.start(), m.end(), 0.85)
+    if t.has("pupil_data"):
+        for m in _PUPIL_DATA.finditer(text):
+            start, end = t.sentence_of(m.start())
+            if _GENERAL_TOPIC.search(text, start, end):
+                continue
+            yield TextFinding("confidential", m.start(), m.end(), 0.8, about=("pupils",))
+        for m in _INSPECTION_DUE.finditer(text):
+            yield TextFinding(
+                "confidential", m.start(), m.end(), 0.75, about=("school_information",)
+            )
+    if t.has("incident") and any(t.mention_kind(x) == "pupil_name" for x in t.mentions):
+        for m in _INCIDENT.finditer(text):
+            start, end = t.sentence_of(m.start())
+            if any(
+                start <= x.start < m.start() and t.mention_kind(x) == "pupil_name"
+                for x in t.mentions
+            ):
+                yield TextFinding("confidential", m.start(), m.end(), 0.75, about=("pupils",))
     dob_spans = []
     if t.has("dob"):
         for m in _DOB.finditer(text):
@@ -1747,7 +2305,7 @@ def _defamatory(t: Text) -> Iterable[TextFinding]:
             continue
         if _NEGATED.search(text[max(start, m.start() - 12) : m.start()]):
             continue
-        if _FICTION.search(text, start, end):
+        if _FICTION.search(text, start, end) or _GAME.search(text, start, end):
             continue
         rel = _RELATIVE.search(text[max(start, m.start() - 40) : m.start()])
         if rel is not None and not t.target_in(
@@ -1758,6 +2316,9 @@ def _defamatory(t: Text) -> Iterable[TextFinding]:
             start <= x.start() < end for x in t.school_spans
         )
         yield TextFinding("defamatory_risk", m.start(), m.end(), 0.85 if named else 0.75)
+        if t.staff_referent(start, m.start() + 1) or t.staff_referent(start, m.end()):
+            # wrongdoing alleged of the school or its staff is criticism of the school too
+            yield TextFinding("school_criticism", m.start(), m.end(), 0.75)
 
 
 def _illegal(t: Text) -> Iterable[TextFinding]:
@@ -1769,7 +2330,7 @@ def _illegal(t: Text) -> Iterable[TextFinding]:
             continue
         start, end = t.sentence_of(m.start())
         sentence = text[start:end]
-        if _FICTION.search(sentence):
+        if _FICTION.search(sentence) or _GAME.search(sentence):
             continue
         school_tie = (
             t.target_in(start, end)
@@ -1786,8 +2347,19 @@ def _illegal(t: Text) -> Iterable[TextFinding]:
                 or bool(_SOMEONE.search(sentence))
                 or any(start <= x.start < end for x in t.mentions)
             )
-        if tied:
+        if tied or _OWN_ACT.match(m.group()):
             yield TextFinding("illegal_conduct", m.start(), m.end(), 0.8)
+            # a crime pinned on someone the reader can tell ("Emma Jones drove home drunk", "the
+            # PE teacher films the girls") is an allegation about them
+            clause = t.clause_start(m.start())
+            if _VICTIM.search(text[max(start, m.start() - 16) : m.end()]):
+                continue
+            if _ILLEGAL_NOT_ALLEGATION.match(m.group()):
+                continue
+            if t.person_referent(clause, m.start()):
+                yield TextFinding("defamatory_risk", m.start(), m.end(), 0.75)
+                if t.staff_referent(clause, m.start()):
+                    yield TextFinding("school_criticism", m.start(), m.end(), 0.75)
 
 
 @cache
@@ -1803,9 +2375,14 @@ def _criticism_pattern(school_name: str, short: tuple[str, ...]) -> re.Pattern[s
 
 def _criticism(t: Text) -> Iterable[TextFinding]:
     text = t.text
+    yield from _staff_abuse(t)
     if not t.has("criticism"):
         return
-    if not t.has("criticism_target") and not t.school_spans:
+    if (
+        not t.has("criticism_target")
+        and not t.school_spans
+        and not any(t.mention_kind(m) == "staff_name" for m in t.mentions)
+    ):
         return
     pattern = _criticism_pattern(t.school.name, tuple(t.school.short_names))
     for m in pattern.finditer(text):
@@ -1814,3 +2391,40 @@ def _criticism(t: Text) -> Iterable[TextFinding]:
         start, end = t.sentence_of(m.start())
         about = ("school_decisions",) if _DECISIONS.search(text[start:end]) else ()
         yield TextFinding("school_criticism", m.start(), m.end(), 0.8, about=about)
+    complaint = _complaint_pattern(t.school.name, tuple(t.school.short_names))
+    for m in complaint.finditer(text):
+        yield TextFinding("school_criticism", m.start(), m.end(), 0.7)
+    for m in _JUDGED.finditer(text):
+        clause = t.clause_start(m.start())
+        if t.staff_referent(clause, m.start()):
+            yield TextFinding("school_criticism", clause_lead(text, clause), m.end(), 0.7)
+
+
+def clause_lead(text: str, clause: int) -> int:
+    """The clause's first non-space character: a finding shows its subject with the judgement."""
+    while clause < len(text) and text[clause].isspace():
+        clause += 1
+    return clause
+
+
+def _staff_abuse(t: Text) -> Iterable[TextFinding]:
+    """Abuse aimed at the school's staff ("the office staff are a bunch of useless wankers",
+    "that stuck up cow on reception") is criticism of the school as well as offensive."""
+    if not t.offensive:
+        return
+    for f in t.offensive:
+        if f.category not in ("abusive", "obscene"):
+            continue
+        _, end = t.sentence_of(f.start)
+        clause = t.clause_start(f.start)
+        clause_end = min(
+            [e for e in (t.text.find(c, f.end, end) for c in ",;:") if e >= 0] or [end]
+        )
+        if t.staff_referent(clause, clause_end, people_only=True):
+            yield TextFinding("school_criticism", f.start, f.end, 0.7)
+
+
+@cache
+def _complaint_pattern(school_name: str, short: tuple[str, ...]) -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in sorted((school_name, *short), key=len, reverse=True))
+    return re.compile(_COMPLAINT.pattern.replace("SCHOOLNAME", names), _I)
