@@ -238,6 +238,29 @@ def test_busy_pictures_and_face_sized_patches_have_no_faces(name):
     assert faces_in(name) == []
 
 
+@pytest.mark.parametrize("name", ["face-lfw-28.jpg", "face-lfw-40.jpg"])
+def test_a_lone_face_of_28_to_40_pixels_is_found_where_it_was_put(name):
+    hits, strays = found_where_put(name)
+    assert (hits, strays) == (1, 0)
+
+
+@pytest.mark.parametrize("name", ["group-small.jpg", "group-tiny.jpg"])
+def test_a_crowd_of_faces_under_40_pixels_shows_at_least_one_face(name):
+    # One face is enough for the post to need a person's look; the rest may be missed.
+    hits, strays = found_where_put(name)
+    assert hits >= 1 and strays == 0
+
+
+def test_small_faces_are_looked_for_in_few_windows_around_face_sized_blobs():
+    rgb = load_image(IMAGES / "face-lfw-40.jpg").rgb
+    windows = im._fine_windows(rgb)
+    assert 1 <= len(windows) <= im.MAX_FINE_WINDOWS
+    (x, y, w, h), put = windows[0], FACE_BOXES["face-lfw-40.jpg"][0]
+    assert x <= put[0] and put[0] + put[2] <= x + w and y <= put[1] and put[1] + put[3] <= y + h
+    for plain in ("none-grass.jpg", "none-gravel.jpg", "none-brick.jpg", "none-chelsea.jpg"):
+        assert im._fine_windows(load_image(IMAGES / plain).rgb) == [], plain
+
+
 def test_a_grey_picture_is_checked_for_faces_like_a_colour_one():
     rgb = load_image(IMAGES / "face-grey.jpg").rgb
     assert im.find_faces(rgb[:, :, 0]) and im.find_faces(rgb)
