@@ -53,7 +53,29 @@ _DOES_AFTER = re.compile(
     r"|loves|loved|enjoyed|came (?:first|second|third|top)|got (?:his|her|their|a|an|the|top)"
     r"|did (?:a|an|his|her|their|so|really|brilliantly|amazingly|brilliant|amazing|great|well)"
     r"|has (?:won|made|done|got|earned|achieved|written|settled)"
-    r"|was (?:awarded|chosen|picked|named|star)|is (?:star|our star|off sick|in hospital))\b",
+    r"|was (?:awarded|chosen|picked|named|star)|is (?:star|our star|off sick|in hospital)"
+    r"|wants|wanted|asked|asks|says|thinks|can'?t wait|couldn'?t wait|is so excited"
+    r"|was so (?:excited|proud|brave)"
+    # a part in a play: "Grace was amazing as Mary" (never "as always", "as usual")
+    r"|(?:was|is) (?:\w+ ){0,2}as (?!always|usual|ever|expected|well|good|much|soon)"
+    r"(?:the |a |an )?[A-Za-z]+)\b",
+    re.IGNORECASE,
+)
+# Said of a child only, so a name in lower case is a name here too: "rose got star of the week".
+_CHILD_AFTER = re.compile(
+    r"\s+(?:got|won|is|was|has been|has got|gets) (?:the )?(?:star|pupil|writer|reader"
+    r"|mathematician|scientist|artist|citizen|sports ?person|player) of the (?:week|day|month"
+    r"|term|match)\b",
+    re.IGNORECASE,
+)
+# Who a namesake is: "the composer Florence Price", "PE topic: Muhammad Ali", "production of
+# Oliver!": a famous person or a title, not a pupil of the same name.
+_NAMESAKE_BEFORE = re.compile(
+    r"\b(?:composer|boxer|athlete|singer|songwriter|author|writer|novelist|poet|artist|painter"
+    r"|sculptor|footballer|cricketer|runner|olympian|scientist|inventor|explorer|astronaut|actor"
+    r"|actress|comedian|rapper|musician|president|prime minister|king|queen|saint|st\.?|legend"
+    r"|hero|heroine|icon|topic|theme|production of|performance of|musical|show|film|movie|book"
+    r"|story)\s*[:,-]?\s*$",
     re.IGNORECASE,
 )
 # A sentence about names as words, or star signs: "Ava and Theo are my favourite baby names",
@@ -287,9 +309,14 @@ class NameIndex:
                     mentions.append(hit[0])
                     i = hit[1]
                     continue
-            full = self._full(text, toks, i) or self._with_initial(text, toks, i)
+            full = (
+                self._full(text, toks, i)
+                or self._with_initial(text, toks, i)
+                or self._given_only(text, toks, i)
+            )
             if full is not None:
-                mentions.append(full[0])
+                if not _NAMESAKE_BEFORE.search(text, max(0, tok.start - 30), tok.start):
+                    mentions.append(full[0])
                 i = full[1]
                 continue
             single = self._single(toks, i)
@@ -300,6 +327,27 @@ class NameIndex:
             mentions.extend(self._resolve(text, toks, pending, mentions))
             mentions.sort(key=lambda m: m.start)
         return mentions
+
+    def _given_only(self, text: str, toks: list[Token], i: int) -> tuple[Mention, int] | None:
+        """A first name of two words alone ("Ellie Mae" for Ellie-Mae): rare enough as a pair
+        of words to be the child, with a capital."""
+        if not toks[i].cap:
+            return None
+        best: tuple[tuple[int, ...], int] | None = None
+        for person, parts in self.given.get(toks[i].norm, ()):
+            if len(parts) < 2 or not self._follows(toks, i, parts):
+                continue
+            if self.people[person].role not in FIRST_ONLY_ROLES:
+                continue
+            end = i + len(parts) - 1
+            if not all(self._joined(text, toks, k, k + 1) for k in range(i, end)):
+                continue
+            people = (best[0] if best and best[1] == end else ()) + (person,)
+            best = (tuple(sorted(set(people))), end)
+        if best is None:
+            return None
+        people, end = best
+        return Mention(toks[i].start, toks[end].end, people, 0.85, "first"), end + 1
 
     def _joined(self, text: str, toks: list[Token], a: int, b: int, extra: str = "") -> bool:
         """Tokens a and b are neighbours: only spaces (and `extra`) between, possessive-free."""
@@ -366,7 +414,9 @@ class NameIndex:
             if edits and last_edits and (short or total > 2):
                 continue
             end = j + last_len - 1
-            if not self._full_plausible(toks, i, end, edits, last_edits):
+            if not self._full_plausible(toks, i, end, edits, last_edits) and not (
+                edits + last_edits == 0 and self._cue(text, toks, i)
+            ):
                 continue
             prior = best.get(person)
             if prior is None or total < prior[1]:
@@ -450,13 +500,15 @@ class NameIndex:
             if letter in _TEXT_SPEAK or self.everyday(norm) or self.is_word(norm):
                 return None
         initial = fold(letter)
+        # "Karen H": a parent too, when both are written with capitals, as people sign off
+        adults_too = letter.isupper() and toks[i].cap
         people = tuple(
             sorted(
                 p
                 for p, parts in self.given.get(toks[i].norm, ())
                 if len(parts) == 1
                 and self.initials[p] == initial
-                and self.people[p].role in FIRST_ONLY_ROLES
+                and (self.people[p].role in FIRST_ONLY_ROLES or adults_too)
             )
         )
         if not people:
@@ -522,6 +574,10 @@ class NameIndex:
                 continue
             if tok.possessive and self._work_after_possessive(toks, i):
                 continue
+            if _NAMESAKE_BEFORE.search(text, max(0, tok.start - 30), tok.start):
+                continue
+            if tok.cap and self._outside_pair(text, toks, i):
+                continue
             start, end = _sentence_around(text, tok.start)
             if start not in about_names:
                 about_names[start] = bool(_ABOUT_NAMES.search(text, start, end))
@@ -537,6 +593,9 @@ class NameIndex:
             confidence = 0.8 if len(people) == 1 else 0.7
             if misspelt:
                 accepted[i] = Mention(tok.start, tok.end, people, 0.6, "fuzzy")
+                continue
+            if _CHILD_AFTER.match(text, tok.end):
+                accepted[i] = Mention(tok.start, tok.end, people, 0.75, "first")
                 continue
             if everyday:
                 if tok.cap and cue:
@@ -573,11 +632,22 @@ class NameIndex:
                     changed = True
         return list(accepted.values())
 
+    def _outside_pair(self, text: str, toks: list[Token], i: int) -> bool:
+        """ "Mo Farah": two first names side by side, both capitalised, that are no one's full
+        name on the roster are someone else's first name and surname."""
+        for a, b in ((i - 1, i), (i, i + 1)):
+            if a < 0 or b >= len(toks) or not self._joined(text, toks, a, b):
+                continue
+            other = toks[a if b == i else b]
+            if other.cap and other.norm in self.given and len(other.norm) > 1:
+                return True
+        return False
+
     def _work_after_possessive(self, toks: list[Token], i: int) -> bool:
         """ "Noah's Ark", "Charlotte's Web": a possessive name before a capitalised word that is
         no one's name and no family or class word is the title of a story, a place, a shop."""
         j = i + 1
-        if j >= len(toks) or not toks[j].cap or toks[j].initial:
+        if j >= len(toks) or not toks[j].cap or toks[j].initial or toks[j].raw.isupper():
             return False
         nxt = toks[j].norm
         return (

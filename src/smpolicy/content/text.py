@@ -492,6 +492,18 @@ _INSULT = re.compile(
     r"|a joke|scum|trash|rubbish at your job)\b",
     _I,
 )
+# "that stuck up cow on reception": a person called an animal or worse, with a sneer before it.
+_SNEER = re.compile(
+    r"\b(?:that|this|the|some|what a|such a)\s+(?:stuck[- ]up|jumped[- ]up|snotty|snooty|miserable"
+    r"|nasty|horrible|vile|lazy|useless|fat|ugly|stupid|silly|smug|gobby|mouthy|two[- ]faced"
+    r"|old|dozy|thick)\s+(?:old\s+)?(?:cow|bitch|witch|pig|tart|slag|cow bag|moo|bat|hag|git"
+    r"|prat|sod|troll|snake)s?\b",
+    _I,
+)
+# A dish, not a slur: "faggots and peas", "faggots in gravy".
+_FOOD_AFTER = re.compile(
+    r"\s+(?:and|&|with|in)\s+(?:mushy\s+)?(?:peas|mash|gravy|chips|onion gravy|potatoes)\b", _I
+)
 _GAY_INSULT = re.compile(
     r"\b(?:so|that'?s|thats|that is|is so|ur|you'?re|you are|how|sounds|looks)\s+(?:so\s+"
     r"|really\s+|totally\s+)?gay\b",
@@ -1264,6 +1276,29 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "sort her",
         "sort them",
         "sort u",
+    ),
+    "sneer": (
+        "stuck",
+        "jumped",
+        "snotty",
+        "snooty",
+        "miserable",
+        "nasty",
+        "horrible",
+        "vile",
+        "lazy",
+        "useless",
+        "fat ",
+        "ugly",
+        "stupid",
+        "silly",
+        "smug",
+        "gobby",
+        "mouthy",
+        "two",
+        "old ",
+        "dozy",
+        "thick",
     ),
     "insult": (
         "you",
@@ -2071,8 +2106,24 @@ def _school_names_pattern(names: tuple[str, ...], worded: tuple[str, ...]) -> re
     if worded:
         # A short name that is also a word ("Straits") needs its capital, and is not the word
         # in a place name ("the Straits of Gibraltar").
-        parts.append("(?:" + alt(worded) + r")(?!\s+of\b)")
-    return re.compile(r"(?<![\w@.])(?:" + "|".join(parts) + r")(?![\w@])")
+        parts.append(r"(?<!Dire )(?<!dire )(?<!DIRE )(?:" + alt(worded) + r")(?!\s+of\b)")
+    # "#StraitsPrimary", "@StraitsPrimary": a name run together as a hashtag or a handle (not the
+    # domain of an address, "office@straits.sch.uk").
+    joined = "|".join(
+        re.escape("".join(n.split())) for n in sorted((*names, *worded), key=len, reverse=True)
+    )
+    tagged = r"(?<=[#@])(?i:" + joined + r")(?![a-z0-9_]|\.\w)"
+    # A short name that is also a word, in lower case, where the word would make no sense: the
+    # word lives in "dire straits" and "the straits of Malacca"; "straits sports day" is the school.
+    if worded:
+        parts.append(
+            r"(?<!dire )(?<!desperate )(?<!financial )(?<!difficult )(?<!narrow )(?<!the )"
+            r"(?<!these )(?<!such )(?i:" + alt(worded) + r")(?!\s+of\b)(?=\s+(?:sports|summer"
+            r"|christmas|school|pta|fun run|fair|nativity|parents|mums|dads|kids|staff|teachers"
+            r"|got|is|are|was|were|has|have|had|did|does|do|needs?|should|just|never|always"
+            r"|primary)\b)"
+        )
+    return re.compile(r"(?<![\w@.#])(?:" + "|".join(parts) + r")(?![\w@])|" + tagged)
 
 
 def _school_names(school: SchoolContext) -> re.Pattern[str]:
@@ -2279,7 +2330,12 @@ def _offensive(t: Text) -> Iterable[TextFinding]:
     for m in _DISCRIMINATION.finditer(text) if t.has("groups") else ():
         if fresh(m.start(), m.end()):
             yield TextFinding("offensive", m.start(), m.end(), 0.85, category="discriminatory")
+    for m in _SNEER.finditer(text) if t.has("sneer") else ():
+        if fresh(m.start(), m.end()):
+            yield TextFinding("offensive", m.start(), m.end(), 0.75, category="abusive")
     for category, start, end, confidence in _offensive_terms(text):
+        if text[start:end].lower().startswith("faggot") and _FOOD_AFTER.match(text, end):
+            continue
         if fresh(start, end):
             yield TextFinding("offensive", start, end, confidence, category=category)
     for m in _MASKED.finditer(text) if t.has("masked") else ():
