@@ -246,6 +246,38 @@ def lfw_faces() -> tuple[int, int, int, int] | None:
     return found, 100, false, 100
 
 
+FACE_BANDS = ((0, 30, "under 30 px"), (30, 45, "30 to 45 px"), (45, 10_000, "45 px and more"))
+
+
+def faces_by_size(corpus: Path = CORPUS) -> list[tuple[str, int, int]]:
+    """Faces found one by one where make_images.py put them (images/face-boxes.json), by the
+    pasted face's size in the picture: (band, found, put). A face counts as found when a box's
+    centre falls inside it. The last row is ("strays", boxes where no face was put, pictures)."""
+    import json
+
+    from smpolicy.content.images import find_faces, load_image
+
+    boxes = json.loads((corpus / "images" / "face-boxes.json").read_text())
+    counts = {label: [0, 0] for _, _, label in FACE_BANDS}
+    strays = 0
+    for name, put in sorted(boxes.items()):
+        found = [f.box for f in find_faces(load_image(corpus / "images" / name).rgb) if f.box]
+
+        def inside(b: list[int], p: list[int]) -> bool:
+            cx, cy = b[0] + b[2] / 2, b[1] + b[3] / 2
+            return p[0] <= cx <= p[0] + p[2] and p[1] <= cy <= p[1] + p[3]
+
+        for p in put:
+            side = min(p[2], p[3])
+            label = next(lab for lo, hi, lab in FACE_BANDS if lo <= side < hi)
+            counts[label][0] += any(inside(b, p) for b in found)
+            counts[label][1] += 1
+        strays += sum(not any(inside(b, p) for p in put) for b in found)
+    return [(label, *counts[label]) for _, _, label in FACE_BANDS] + [
+        ("strays", strays, len(boxes))
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--show-errors", action="store_true")
@@ -268,6 +300,13 @@ def main() -> None:
             "not in the corpus table):"
         )
         table(score(posts_in, ocr=not options.no_ocr, show_errors=options.show_errors))
+    bands = faces_by_size()
+    print(
+        "faces one by one, by size (images/face-boxes.json; sizes as pasted, so the astronaut's "
+        "head-and-shoulders box counts larger than its face): "
+        + ", ".join(f"{label} {hit}/{n} ({hit / n:.2f})" for label, hit, n in bands[:-1] if n)
+        + f"; boxes where no face was put: {bands[-1][1]} in {bands[-1][2]} pictures"
+    )
     faces = lfw_faces()
     if faces is None:
         print("faces, public set: scikit-image is not installed; skipped")
