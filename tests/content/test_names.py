@@ -164,3 +164,56 @@ def test_offsets_count_code_points_in_the_original_text(school):
 def test_parents_are_not_found_by_first_name_alone(school):
     assert names("Karen brought the raffle prizes", school) == []
     assert names("Karen Hill brought the raffle prizes", school) == [("parent_name", "Karen Hill")]
+
+
+# -- after the first blind set -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("huge thanks to Ellie Mae's nan for the poppies", ("pupil_name", "Ellie Mae")),
+        ("Karen H is collecting for the teacher gift", ("parent_name", "Karen H")),
+        ("Grace was amazing as Mary in the nativity", ("pupil_name", "Grace")),
+        ("rose got star of the week today", ("pupil_name", "rose")),
+        ("so proud of grace hill in the play", ("pupil_name", "grace hill")),
+        ("Kacper's EHCP review is Thursday", ("pupil_name", "Kacper")),
+    ],
+)
+def test_more_name_forms(text, found, school):
+    assert found in names(text, school)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "music by the composer Florence Price",
+        "Y6 PE topic: Muhammad Ali, float like a butterfly",
+        "our production of Oliver! was a triumph",
+        "Mo Farah was at the parkrun",
+        "Summer was amazing as always",
+    ],
+)
+def test_namesakes_and_titles_are_not_pupils(text, school):
+    assert names(text, school) == []
+
+
+def school_names(text, school):
+    return [text[f.start : f.end] for f in check_text(text, school) if f.kind == "school_name"]
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Star of the week #StraitsPrimary", ["StraitsPrimary"]),
+        ("@StraitsPrimary when are reports out?", ["StraitsPrimary"]),
+        ("straits sports day was brilliant", ["straits"]),
+        ("no wonder straits got requires improvement", ["straits"]),
+        ("Dire Straits on the radio at pick up", []),
+        ("we are in dire straits with the budget", []),
+        ("the Straits of Malacca", []),
+        ("email office@straits.sch.uk", []),
+    ],
+)
+def test_the_school_name_as_a_hashtag_a_handle_and_in_lower_case(text, found, school):
+    assert school_names(text, school) == found

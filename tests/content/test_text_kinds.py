@@ -237,3 +237,169 @@ def test_curly_apostrophes_are_read_like_straight_ones(school):
 def test_phrases_side_by_side_are_one_finding(school):
     text = "The spare key is in the key safe by the back door"
     assert found(text, school, "security_sensitive") == ["spare key is in the key safe"]
+
+
+# -- after the first blind set: families of phrasing, not sentences --------------------------------
+
+
+def kinds_of(text, school):
+    return {f.kind for f in check_text(text, school)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr Wood has been nicking from the PTA cash box",
+        "the head is pocketing the trip money",
+        "Mrs Khan hits the kids when nobody is looking",
+        "the PE teacher films the girls getting changed",
+        "Miss Desai was sacked from her last school for hitting a kid",
+        "Mr Lloyd gave his class the answers in the SATs",
+        "the school knew about it and did nothing",
+        "Mrs Fletcher only got the deputy job cos she's mates with the head",
+        "Straits Primary took him back after what he did",
+    ],
+)
+def test_an_allegation_about_staff_or_the_school_is_also_criticism(text, school):
+    assert {"defamatory_risk", "school_criticism"} <= kinds_of(text, school)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paul Evans smacked his lad round the head in the car park",
+        "Emma Jones drove home drunk from the quiz",
+        "Karen Hill is on the fiddle with her benefits",
+    ],
+)
+def test_a_crime_pinned_on_a_named_parent_is_an_allegation_but_no_criticism(text, school):
+    kinds = kinds_of(text, school)
+    assert {"defamatory_risk", "illegal_conduct"} <= kinds
+    assert "school_criticism" not in kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother nicked two of the laptops from the ICT room",
+        "drove the kids to footy after 3 pints, they never noticed",
+        "cheap school coats, fell off the back of a lorry",
+        "torrented every film on the staff laptop",
+        "some lads are selling vapes to the Y5s by the gate",
+    ],
+)
+def test_crimes_with_no_one_named_are_illegal_conduct_only(text, school):
+    kinds = kinds_of(text, school)
+    assert "illegal_conduct" in kinds
+    assert "defamatory_risk" not in kinds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CSI day: who stole the biscuits from the staffroom? the kids solved it",
+        "what a match, the Y6 netball team stole it at the death",
+        "We learned about the Great Train Robbery",
+    ],
+)
+def test_games_and_lessons_are_no_crime(text, school):
+    assert not kinds_of(text, school) & {"illegal_conduct", "defamatory_risk"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr Bamford is clueless",
+        "the SENCO has been useless with our support plan",
+        "the head just doesnt listen to parents",
+        "teachers at SPS are so stuck up",
+        "lunchtime supervision is a shambles",
+        "Mrs Jones sets way too much homework",
+        "still no reply from the office after 3 weeks",
+        "bollocks to the new uniform rules",
+        "that snooty cow on reception needs sacking",
+        "30 kids in the hall with one adult at wet play, how is that safe?",
+    ],
+)
+def test_criticism_of_staff_is_found_by_who_the_clause_is_about(text, school):
+    assert "school_criticism" in kinds_of(text, school)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the head told me my son is useless at spelling",
+        "Mr Bamford is brilliant, my son loves maths now",
+        "dirty immigrants taking the school places",
+        "the weather at sports day was a shambles",
+    ],
+)
+def test_what_is_not_criticism_of_the_school(text, school):
+    assert "school_criticism" not in kinds_of(text, school)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the fire exit by Y4 doesnt shut properly",
+        "the side gate by the field is never locked after 3",
+        "CCTV on the back playground has been broken since January",
+        "Mr Wood locks up on his own at 6",
+        "on Mondays there's only one adult in the building after 5",
+        "login for the class blog is y3blog / Otter22",
+        "Teams password for the safeguarding folder is DSL#2024",
+        "the code for the staff gate is still 1234",
+    ],
+)
+def test_security_families(text, school):
+    assert "security_sensitive" in kinds_of(text, school)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kacper's EHCP review is Thursday",
+        "fingers crossed we get the 1:1 funding",
+        "Y4 reading ages spreadsheet attached",
+        "Ofsted rang, they're in on Wednesday",
+        "Ethan Clarke and Jack Brown had a scrap at lunch",
+    ],
+)
+def test_pupil_data_and_unannounced_inspections_are_confidential(text, school):
+    assert "confidential" in kinds_of(text, school)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Applications are treated in confidence. Closing date Friday.",
+        "Childline is free and confidential for children, any time",
+        "Reading ages go up when children read at home",
+        "Ofsted visited in 2019 and the report is on our website",
+    ],
+)
+def test_saying_something_is_kept_private_is_no_secret(text, school):
+    assert "confidential" not in kinds_of(text, school)
+
+
+def test_one_finding_of_a_kind_a_sentence(school):
+    text = "Strictly confidential but 3 TA redundancies are coming, keep it quiet"
+    assert len(found(text, school, "confidential")) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Childline is free on 0800 1111",
+        "Samaritans: call 116 123 any time",
+        "Call 111 for advice or 999 in an emergency",
+        "the helpline is 0808 800 5000",
+    ],
+)
+def test_public_service_numbers_are_no_ones_personal_phone(text, school):
+    assert "personal_phone" not in kinds_of(text, school)
+
+
+def test_a_dish_and_a_sneer(school):
+    assert "offensive" not in kinds_of("faggots and peas for lunch", school)
+    assert "offensive" in kinds_of("that stuck up cow in the office", school)

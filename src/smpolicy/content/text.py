@@ -131,7 +131,9 @@ _PUPIL_DATA = re.compile(
     r"\b(?:EHCP|EHC plan|EHC|annual|SEN|statement) (?:review|assessment|application|meeting"
     r"|panel|funding|bid)s?\b|\b(?:1:1|one[- ]to[- ]one|top[- ]up|high needs|SEN|EHCP|SEND)"
     r" funding\b|\bSEN (?:codes?|register|list|data|status|needs)\b"
-    r"|\breading ages\b|\b(?:attainment|assessment|tracking|progress|behaviour|attendance"
+    r"|\breading ages? (?:spreadsheet|list|data|sheet|scores|results|for (?:the|my|our|each"
+    r"|every|all))\b|\b(?:\w+'s|his|her|their) reading age\b"
+    r"|\b(?:attainment|assessment|tracking|progress|behaviour|attendance"
     r"|safeguarding|pupil|class) (?:data|spreadsheet|tracker|sheet|records|logs?)\b"
     r"|\bspreadsheet (?:with|of|showing) (?:\w+ ){0,3}(?:names|SEN|scores|data|results"
     r"|addresses|dobs?|dates of birth|codes|levels)\b",
@@ -214,7 +216,8 @@ _CASE_STRONG = re.compile(
     r"\b(?:CP plan|child protection (?:plan|case|conference|referral|concern|register)"
     r"|on a (?:CP|child protection|child in need) plan|child in need (?:plan|meeting)|CIN plan"
     r"|section 47|s\.? ?47 (?:enquiry|investigation)|strategy (?:meeting|discussion)|LADO"
-    r"|MASH(?: referral)?|MARAC|(?:made|making|submitted|sent|make) a (?:safeguarding |MASH "
+    r"|(?-i:MASH)(?: referral)?|(?-i:MARAC)"
+    r"|(?:made|making|submitted|sent|make) a (?:safeguarding |MASH "
     r"|social services |children'?s services |CP |child protection )?referral"
     r"|referr(?:ed|al) (?:him |her |them )?to (?:social services|children'?s services|the MASH"
     r"|CAMHS|the police|the LADO|early help)"
@@ -329,7 +332,11 @@ _SECURITY = re.compile(
     r"|work)|doesnt (?:lock|close|shut|work)|don'?t (?:lock|close|shut|work)|dont (?:lock|close"
     r"|shut|work)|won'?t (?:lock|close|shut)|wont (?:lock|close|shut)|off|down)\b"
     r"|\b(?:fence|gate|door|window|lock|alarm|cctv|camera|fire exit|fire door)s?\s+"
-    r"(?:doesnt|dont|wont|never) (?:lock|close|shut|work)s?\b"
+    r"(?:(?:by|on|at|in|near|next to|behind|round|outside|of|to|from) (?:the )?[\w']+(?:\s+[\w']+)?"
+    r"\s+)?(?:doesnt|dont|wont|never|hasn'?t|hasnt|has not|haven'?t|isn'?t|isnt|is not)"
+    r" (?:been )?(?:lock|close|shut|work|locked|closed|shut|worked|working|locking|shutting)s?\b"
+    r"|\bthe only (?:adult|member of staff|person|one|staff member|grown-?up) (?:in|on|at)"
+    r" (?:the )?(?:building|site|school|premises)\b"
     r"|\b(?:(?:you|anyone|people|kids) can (?:get|walk|wander|climb|just walk|come) (?:in|into"
     r"|through|over)|(?:easy|easily) to (?:get|climb|walk) in)\b"
     # one adult alone on site, or locking up alone
@@ -649,6 +656,8 @@ _ALLEGATION = re.compile(
     r"|(?:pocket(?:s|ing|ed)|skim(?:s|ming|med)(?: off)?|nick(?:s|ing|ed)|steal(?:s|ing)?|stole"
     r"|pinch(?:es|ing|ed)) (?:the |our |some |all the |all our |their |parents'? |everyone'?s )?"
     r"(?:\w+ )?(?:money|cash|funds|donations|fees|takings|float|profits)"
+    r"|(?:tak(?:es|ing|en)|took) (?:the |some |all the )?(?:money|cash|donations|funds)"
+    r" (?:out of|from)"
     r"|(?:keep(?:s|ing)?|kept) (?:the |some of the )?(?:\w+ )?(?:money|cash|donations) for"
     r" (?:him|her|them)sel(?:f|ves)"
     # violence to a child, any tense, and "round the head"
@@ -707,7 +716,8 @@ _GAME = re.compile(
 )
 # Crimes that say who did them in their own words: selling what "fell off the back of a lorry".
 _OWN_ACT = re.compile(
-    r"fell off|knock|hooky|stolen (?:gear|goods|stuff)|torrent|pirat|illegal|download|dodgy"
+    r"fell off|no questions|knock|hooky|stolen (?:gear|goods|stuff)|torrent|pirat|illegal"
+    r"|download|dodgy"
     r"|(?:sells?|selling|sold|supply|supplying|supplies) ",
     _I,
 )
@@ -751,6 +761,8 @@ _ILLEGAL = re.compile(
     r"|playground|pub|car park)|indecent images|upskirt\w*|revenge porn"
     # theft said any way: "has been nicking from", "nicked two of the ipads", stolen goods
     r"|nick(?:ing|s) (?:from|off|out of|stuff|things|money|cash|the|it|them)"
+    r"|(?:tak(?:es|ing|en)|took|has been taking) (?:the |some |all the )?(?:money|cash|donations"
+    r"|funds) (?:out of|from)|no questions asked"
     r"|nicked (?:\w+ ){0,3}(?:from|off|out of)|nicked (?:two|three|four|five|six|\d+|all|loads"
     r"|a load|a few|some of)|pocket(?:s|ing) (?:the |our |some )?(?:\w+ )?(?:money|cash|funds"
     r"|donations)|skim(?:s|ming|med) (?:off|from)"
@@ -760,7 +772,8 @@ _ILLEGAL = re.compile(
     # driving after drink
     r"|(?:drove|drive|drives|driving|driven) (?:\w+ ){0,5}?after (?:\d+|a few|a couple of|two"
     r"|three|four|five|six|seven|several|loads of|a load of|a bottle of|a skinful of)"
-    r" (?:\w+ )?(?:pints|drinks|beers|glasses|bottles|cans|vodkas|shots|wines|ciders|gins)"
+    r" (?:\w+ )?(?:pints|drinks|beers?|glasses|bottles|cans|vodkas?|shots|wines?|ciders?|gins?"
+    r"|lagers?|prosecco|fizz)"
     r"|(?:drove|driving|drive) (?:\w+ ){0,4}(?:pissed|hammered|drunk|smashed|over the limit)"
     # copying what is not yours
     r"|torrent(?:ed|ing|s)?|pirat(?:ed|ing) (?:films|movies|software|games|copies)"
@@ -770,7 +783,8 @@ _ILLEGAL = re.compile(
     r"|(?:hit|hits|hitting|smack(?:s|ed|ing)?|slap(?:s|ped|ping)?|whack(?:s|ed|ing)?|thump(?:s|ed"
     r"|ing)?|belt(?:s|ed|ing)?|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|strangl\w+|chok(?:es|ed"
     r"|ing)) (?:a |the |my |our |his |her |their |one of the |some of the |that |this )?"
-    r"(?:little )?(?:child|children|kids?|pupils?|sons?|daughters?|lad|lass|toddler)(?!')"
+    r"(?:little )?(?:child|children|kids?|pupils?|sons?|daughters?|lad|lass|toddler|boys?"
+    r"|girls?)(?!')"
     r"|(?:hit|hits|hitting|smack\w*|slap\w*|whack\w*|clout\w*|thump\w*|belt\w*|punch\w*)"
     r" (?:\w+ ){0,3}(?:round|across|over) the (?:head|face|ear|back of the head)"
     r"|(?:film|photograph|record|video|spie|spy|spying)(?:s|ed|ing)?(?: on)? (?:the |some |a "
@@ -908,8 +922,9 @@ _JUDGED = re.compile(
     r"|no help|no use|no good|not good enough|not listening|never there)\b"
     r"|\b(?:doesn'?t|does not|don'?t|do not|never|can'?t|cannot|won'?t|wont|refuses? to"
     r"|couldn'?t|didn'?t|did not|dont|doesnt|cant|didnt|couldnt)\s+(?:even\s+|ever\s+|bother"
-    r" to\s+|seem to\s+)?(?:listen|care|bother|reply|respond|answer|communicate|say hello|smile"
-    r"|help|support|get back|return (?:calls|emails|my)|follow (?:it )?up|tell (?:us|parents"
+    r" to\s+|seem to\s+)?(?:listens?|cares?|bothers?|reply|replies|responds?|answers?"
+    r"|communicates?|says? hello|smiles?|helps?|supports?|gets? back|returns? (?:calls|emails|my)"
+    r"|follows? (?:it )?up|tells? (?:us|parents"
     r"|anyone)|keep (?:us|parents) (?:informed|updated|in the loop)|know what|have a clue"
     r"|deal with|do (?:anything|their job|his job|her job|its job|owt)|take (?:it|this|bullying"
     r"|us|parents|concerns) seriously|give a (?:damn|toss|shit|monkey'?s|crap))\b"
@@ -1614,6 +1629,9 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "obviously",
     ),
     "illegal": (
+        "taking",
+        "took",
+        "questions asked",
         "nick",
         "pocket",
         "skim",
@@ -2386,7 +2404,8 @@ def _illegal(t: Text) -> Iterable[TextFinding]:
             continue
         start, end = t.sentence_of(m.start())
         sentence = text[start:end]
-        if _FICTION.search(sentence) or _GAME.search(sentence):
+        own_act = bool(_OWN_ACT.match(m.group()))
+        if (_FICTION.search(sentence) and not own_act) or _GAME.search(sentence):
             continue
         school_tie = (
             t.target_in(start, end)
@@ -2403,7 +2422,7 @@ def _illegal(t: Text) -> Iterable[TextFinding]:
                 or bool(_SOMEONE.search(sentence))
                 or any(start <= x.start < end for x in t.mentions)
             )
-        if tied or _OWN_ACT.match(m.group()):
+        if tied or own_act:
             yield TextFinding("illegal_conduct", m.start(), m.end(), 0.8)
             # a crime pinned on someone the reader can tell ("Emma Jones drove home drunk", "the
             # PE teacher films the girls") is an allegation about them
