@@ -84,7 +84,7 @@ def test_a_bad_image_is_refused_on_the_page(client, teacher):
         },
     )
     assert response.status_code == 422
-    assert "x.png: it is not a JPEG, PNG, GIF or WebP image" in response.content.decode()
+    assert "x.png: it is not a JPEG, PNG, GIF, WebP or HEIC image" in response.content.decode()
 
 
 def test_an_empty_post_is_refused(client, teacher):

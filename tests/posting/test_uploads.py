@@ -26,14 +26,36 @@ def test_a_png_is_accepted_with_its_size():
 
 
 def test_the_type_comes_from_the_bytes_not_the_name():
-    with pytest.raises(UploadError, match=r"notes\.jpg: it is not a JPEG, PNG, GIF or WebP image"):
+    with pytest.raises(UploadError, match=r"notes\.jpg: it is not a JPEG, PNG, GIF, WebP or HEIC image"):
         validate_image(b"Just some text pretending to be a photo", "notes.jpg")
 
 
-def test_a_heic_photo_is_refused_with_what_to_do():
-    heic = b"\x00\x00\x00\x18ftypheic" + b"\x00" * 64
-    with pytest.raises(UploadError, match=r"HEIC.*export it as JPEG"):
-        validate_image(heic, "IMG_0001.HEIC")
+def heic_photo(gps: bool = True) -> bytes:
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", (320, 200), (120, 160, 200))
+    exif = Image.Exif()
+    if gps:
+        exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}
+    out = io.BytesIO()
+    image.save(out, format="HEIF", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_an_iphone_heic_photo_is_checked_as_a_jpeg_and_its_location_still_found():
+    checked = validate_image(heic_photo(), "IMG_0001.HEIC")
+    assert (checked.format, checked.content_type) == ("JPEG", "image/jpeg")
+    assert checked.data.startswith(b"\xff\xd8\xff")
+    assert (checked.width, checked.height) == (320, 200)
+    assert checked.extra == {"converted_from": "HEIC"}
+    assert checked.location is not None and round(checked.location["latitude"], 1) == 51.5
+
+
+def test_a_damaged_heic_photo_is_refused_naming_it():
+    with pytest.raises(UploadError, match=r"IMG_0002\.HEIC: the HEIC photo cannot be read"):
+        validate_image(heic_photo()[:120], "IMG_0002.HEIC")
 
 
 def test_a_truncated_image_is_refused():

@@ -106,7 +106,7 @@ _OPENAPI = {
                             "type": "array",
                             "items": {"type": "string", "format": "binary"},
                             "maxItems": MAX_IMAGES,
-                            "description": f"JPEG, PNG, GIF or WebP, up to "
+                            "description": f"JPEG, PNG, GIF, WebP or HEIC, up to "
                             f"{MAX_IMAGE_BYTES // (1024 * 1024)} MB each",
                         },
                     },

@@ -48,7 +48,7 @@ class MultipleImagesField(forms.FileField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"accept": "image/jpeg,image/png,image/gif,image/webp"})
+        self.widget.attrs.update({"accept": "image/jpeg,image/png,image/gif,image/webp,image/heic,image/heif,.heic,.heif"})
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         if not data:
@@ -80,8 +80,8 @@ class CheckForm(forms.Form):
     )
     images = MultipleImagesField(
         label="Images (optional)",
-        help_text="JPEG, PNG, GIF or WebP, up to 15 MB each, up to 10. They are not kept unless "
-        "you save the post as a draft.",
+        help_text="JPEG, PNG, GIF, WebP or HEIC, up to 15 MB each, up to 10. They are not kept "
+        "unless you save the post as a draft.",
     )
     account = forms.ChoiceField(
         label="Where will it go?",

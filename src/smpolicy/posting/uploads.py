@@ -1,10 +1,11 @@
 """Images people upload to be checked: validated before anything reads them, kept in memory.
 
 An upload is refused, with a message saying why, when it is too big, when its first bytes are not
-those of a JPEG, PNG, GIF or WebP image (the browser's content type and the file name are not
-trusted), when it would decode to more pixels than a phone photo has (a decompression bomb), or
-when it does not decode. Nothing is written to disk: the check page and the API read the bytes,
-and only a post saved as a draft keeps them (in the database, see PostImage).
+those of a JPEG, PNG, GIF, WebP or HEIC image (the browser's content type and the file name are
+not trusted; an iPhone's HEIC photo is turned into a JPEG first), when it would decode to more
+pixels than a phone photo has (a decompression bomb), or when it does not decode. Nothing is
+written to disk: the check page and the API read the bytes, and only a post saved as a draft keeps
+them (in the database, see PostImage).
 
 Django spools an upload over 2.5 MB to a temporary file; the posting views and the API use
 ``uploads_in_memory`` instead, which keeps uploads in memory and stops keeping bytes past the
@@ -98,15 +99,40 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def is_heic(head: bytes) -> bool:
+    return head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc")
+
+
+def heic_to_jpeg(data: bytes, name: str = "image") -> bytes:
+    """An iPhone's HEIC photo as a JPEG, with its EXIF (so its location is still found), sized
+    from the header before a pixel is decoded. Posts go out as JPEG anyway."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    try:
+        with Image.open(io.BytesIO(data), formats=["HEIF"]) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise UploadError(
+                    f"{name}: {width} x {height} pixels is more than the "
+                    f"{MAX_PIXELS // 1_000_000} megapixels allowed; save a smaller copy"
+                )
+            exif = image.info.get("exif")
+            out = io.BytesIO()
+            image.convert("RGB").save(out, format="JPEG", quality=90, exif=exif or b"")
+    except UploadError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, RuntimeError) as exc:
+        raise UploadError(
+            f"{name}: the HEIC photo cannot be read (it may be damaged or cut short)"
+        ) from exc
+    return out.getvalue()
+
+
 def _describe_unknown(head: bytes) -> str:
-    if head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftyphevc"):
-        return (
-            "it is a HEIC photo (an iPhone's format): export it as JPEG, or set the camera "
-            "to 'Most compatible'"
-        )
     if head.startswith(b"%PDF"):
         return "it is a PDF, not an image"
-    return "it is not a JPEG, PNG, GIF or WebP image"
+    return "it is not a JPEG, PNG, GIF, WebP or HEIC image"
 
 
 def read_upload(upload: BinaryIO, name: str = "image", limit: int = MAX_IMAGE_BYTES) -> bytes:
@@ -129,6 +155,9 @@ def validate_image(data: bytes, name: str = "image") -> CheckedImage:
             f"{name}: the file is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB; "
             "save a smaller copy and try again"
         )
+    converted_from = ""
+    if is_heic(data[:16]):
+        data, converted_from = heic_to_jpeg(data, name), "HEIC"
     kind = sniff(data[:16])
     if kind is None:
         raise UploadError(f"{name}: {_describe_unknown(data[:16])}")
@@ -177,6 +206,7 @@ def validate_image(data: bytes, name: str = "image") -> CheckedImage:
         sha256=hashlib.sha256(data).hexdigest(),
         location=gps_location(exif),
         orientation=orientation,
+        extra={"converted_from": converted_from} if converted_from else {},
     )
 
 
