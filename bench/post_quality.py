@@ -251,8 +251,9 @@ FACE_BANDS = ((0, 30, "under 30 px"), (30, 45, "30 to 45 px"), (45, 10_000, "45 
 
 def faces_by_size(corpus: Path = CORPUS) -> list[tuple[str, int, int]]:
     """Faces found one by one where make_images.py put them (images/face-boxes.json), by the
-    pasted face's size in the picture: (band, found, put). A face counts as found when a box's
-    centre falls inside it. The last row is ("strays", boxes where no face was put, pictures)."""
+    face's own size in the picture (not the head and shoulders around it): (band, found, put).
+    A face counts as found when a box's centre falls inside it. The last row is ("strays",
+    boxes where no face was put, pictures)."""
     import json
 
     from smpolicy.content.images import find_faces, load_image
@@ -302,8 +303,8 @@ def main() -> None:
         table(score(posts_in, ocr=not options.no_ocr, show_errors=options.show_errors))
     bands = faces_by_size()
     print(
-        "faces one by one, by size (images/face-boxes.json; sizes as pasted, so the astronaut's "
-        "head-and-shoulders box counts larger than its face): "
+        "faces one by one, by the face's own size as put in the picture "
+        "(images/face-boxes.json): "
         + ", ".join(f"{label} {hit}/{n} ({hit / n:.2f})" for label, hit, n in bands[:-1] if n)
         + f"; boxes where no face was put: {bands[-1][1]} in {bands[-1][2]} pictures"
     )
