@@ -224,3 +224,26 @@ def test_alerts_are_only_the_recipients(client, teacher, head, school, later):
     page = client.get(reverse("posting:alerts")).content.decode()
     assert reverse("posting:post", args=[post.pk]) not in page
     assert "No alerts for you." in page
+
+
+def test_once_one_approver_answers_the_others_requests_stop_counting_as_new(head, leader, school, later):
+    other = testing.make_person(school, "staff", "Priya", "Shah", positions=["senior_leadership"])
+    post = checked_post(head, later)
+    workflow.submit(post, head)
+    assert alerts.unseen_count(leader) == 1 and alerts.unseen_count(other) == 1
+    workflow.approve(post, leader)
+    assert alerts.unseen_count(other) == 0
+    [request] = alerts_for(other)
+    assert request.kind == Kind.APPROVAL_NEEDED and request.seen_at is not None
+
+
+def test_a_lapsed_or_withdrawn_post_no_longer_waits_on_its_approvers(teacher, head, later):
+    lapsing = checked_post(teacher, later)
+    workflow.submit(lapsing, teacher)
+    withdrawn = checked_post(teacher, later)
+    workflow.submit(withdrawn, teacher)
+    assert alerts.unseen_count(head) == 2
+    workflow.withdraw(withdrawn, teacher)
+    assert alerts.unseen_count(head) == 1
+    workflow.expire(lapsing, later + dt.timedelta(minutes=1))
+    assert alerts.unseen_count(head) == 0

@@ -6,8 +6,8 @@ a pupil's name nor the approver's note, only that a post needs the reader and a 
 to sign in. The note and the post are in the app. E-mails go once the step is committed, so a step
 that was rolled back tells nobody.
 
-The safeguarding ``Alert`` belongs to a report, so posts keep their own ``PostAlert`` rows; the
-address book and the e-mail's shape are the safeguarding ones.
+The safeguarding ``Alert`` belongs to a report, so posts keep their own ``PostAlert`` rows; both
+send their e-mails through ``smpolicy.schools.mailing``.
 """
 
 from __future__ import annotations
@@ -92,6 +92,17 @@ def mark_seen(post: OfficialPost, person: Person, now: dt.datetime | None = None
     return PostAlert.objects.filter(post=post, recipient=person, seen_at__isnull=True).update(
         seen_at=now or timezone.now()
     )
+
+
+def settle(post: OfficialPost, at: dt.datetime, step: int | None = None) -> int:
+    """Requests to approve that no longer need anyone (the step was answered, the post withdrawn
+    or its time passed) stop counting as new for the approvers who did not answer them."""
+    pending = PostAlert.objects.filter(
+        post=post, kind=Kind.APPROVAL_NEEDED, round=post.round, seen_at__isnull=True
+    )
+    if step is not None:
+        pending = pending.filter(step=step)
+    return pending.update(seen_at=at)
 
 
 def unseen_count(person: Person | None) -> int:

@@ -35,6 +35,9 @@ def platform_choices(blank: str | None = None) -> list[tuple[str, str]]:
 def platform_ids() -> set[str]:
     return {WEBSITE, *default_catalogue().ids()}
 
+# What the file picker offers; the bytes are checked whatever the picker let through.
+ACCEPTED_IMAGES = "image/jpeg,image/png,image/gif,image/webp,image/heic,image/heif,.heic,.heif"
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
@@ -48,7 +51,7 @@ class MultipleImagesField(forms.FileField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"accept": "image/jpeg,image/png,image/gif,image/webp,image/heic,image/heif,.heic,.heif"})
+        self.widget.attrs.update({"accept": ACCEPTED_IMAGES})
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
         if not data:

@@ -555,6 +555,7 @@ def approve(
             note=note,
             details={"round": post.round, "step": step, "of": post.approvals_needed},
         )
+        alerts.settle(post, at, step)
         if final:
             _tell_author(post, PostAlert.Kind.APPROVED, at)
         else:
@@ -593,6 +594,7 @@ def reject(
             note=note.strip(),
             details={"round": post.round, "step": step},
         )
+        alerts.settle(post, at, step)
         _tell_author(post, PostAlert.Kind.REJECTED, at)
     return post
 
@@ -630,6 +632,7 @@ def withdraw(post: OfficialPost, by: Person, now: dt.datetime | None = None) -> 
     post.updated = at
     post.save()
     _event(post, by, Action.WITHDRAWN, at=at, from_status=before, to_status=Status.WITHDRAWN)
+    alerts.settle(post, at)
     return post
 
 
@@ -675,6 +678,7 @@ def expire(post: OfficialPost, now: dt.datetime | None = None) -> bool:
                 "scheduled_for": post.scheduled_for.isoformat() if post.scheduled_for else None
             },
         )
+        alerts.settle(post, at)
         _tell_author(post, PostAlert.Kind.EXPIRED, at)
     return True
 
