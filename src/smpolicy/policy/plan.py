@@ -155,7 +155,7 @@ class Plan:
         """
         try:
             return self._read(situation)
-        except (_Slow, TypeError, AttributeError):
+        except (_Slow, KeyError, TypeError, AttributeError):
             return self.key_from_facts(read_situation(situation))
 
     def key_from_facts(self, facts: dict[str, Any]) -> Key:
@@ -194,18 +194,31 @@ class Plan:
 
     def _compile_reader(self) -> Callable[[Any], Key]:
         """Generate the straight-line reader of a situation for this plan (see `reader_source`)."""
+        # Both masks travel in one integer, units certain above units possible: one AND a fact
+        # narrows both, and a value outside a table is a KeyError that sends the situation to
+        # the slow path (see key()), so the straight line has no test per lookup.
+        width = len(self.units)
+
+        def packed_text(fact: str, value: Any) -> int:
+            entry = self._lookup_entry(fact, value)
+            if entry is None:
+                raise _Slow
+            return entry[0] << width | entry[1]
+
         env: dict[str, Any] = {
             "_Slow": _Slow,
             "_EMPTY": _EMPTY,
             "platform": self.platform,
-            "lookup_text": self._lookup_entry,
-            "ALL": self.all_units,
+            "lookup_text": packed_text,
+            "ALL": self.all_units << width | self.all_units,
+            "W": width,
+            "LOW": (1 << width) - 1,
             "MATTERS": self.absence_matters,
         }
         lines = [
             "def read(s):",
             "    if type(s) is not dict: raise _Slow",
-            "    sure = maybe = ALL",
+            "    units = ALL",
             "    absent = 0",
         ]
         for part in ("actor", "counterpart", "channel", "content", "permissions"):
@@ -215,7 +228,9 @@ class Plan:
                 f"    elif type({part}) is not dict: raise _Slow",
             ]
         for i, fact in enumerate(self.facts):
-            env[f"T{i}"], env[f"B{i}"] = self.tables[fact], self.bit[fact]
+            table = self.tables[fact]
+            env[f"T{i}"] = {v: sure << width | maybe for v, (sure, maybe) in table.items()}
+            env[f"B{i}"] = self.bit[fact]
             kind = FACT_TYPES[fact][0]
             if fact in _DERIVED:
                 lines.append(f"    v = {_DERIVED[fact]}")
@@ -247,14 +262,9 @@ class Plan:
                 lines.append("    known = platform(v)")
             if kind == "text" and fact not in self.free_text:
                 continue  # no condition reads it
-            lookup = f"lookup_text({fact!r}, v)" if kind == "text" else f"T{i}.get(v)"
-            lines += [
-                f"    e = {lookup}",
-                "    if e is None: raise _Slow",
-                "    sure &= e[0]",
-                "    maybe &= e[1]",
-            ]
-        lines.append("    return sure, maybe, absent & MATTERS")
+            lookup = f"lookup_text({fact!r}, v)" if kind == "text" else f"T{i}[v]"
+            lines.append(f"    units &= {lookup}")
+        lines.append("    return units >> W, units & LOW, absent & MATTERS")
         self.reader_source = "\n".join(lines)
         exec(compile(self.reader_source, "<smpolicy plan>", "exec"), env)
         return env["read"]
