@@ -329,3 +329,78 @@ def test_only_a_window_around_the_text_is_read_and_boxes_are_in_the_picture():
     # The sign's white panel is at (60, 120)-(740, 380) in the 800x500 picture.
     word = next(w for w in words if "07700" in w.text)
     assert 60 <= word.box[0] < 740 and 120 <= word.box[1] < 380
+
+
+# -- small logos ----------------------------------------------------------------------------------
+
+LOGO_BOXES = json.loads((IMAGES / "logo-boxes.json").read_text())
+
+
+def logo_model(rgb=None):
+    return im.LogoModel(load_image(CORPUS / "logo.png").rgb if rgb is None else rgb)
+
+
+def centre_inside(box, put):
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    return put[0] <= cx <= put[0] + put[2] and put[1] <= cy <= put[1] + put[3]
+
+
+@pytest.mark.parametrize("name", sorted(LOGO_BOXES))
+def test_the_logo_of_24_to_60_pixels_is_found_where_it_was_put(name):
+    rgb = load_image(IMAGES / name).rgb
+    found = logo_model().find(im.cv2.cvtColor(rgb, im.cv2.COLOR_RGB2GRAY), rgb)
+    assert len(found) == 1
+    assert centre_inside(found[0].box, LOGO_BOXES[name])
+    assert 0.7 <= found[0].box[2] / LOGO_BOXES[name][2] <= 1.3
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "crests-small-1.jpg",
+        "crests-small-2.jpg",
+        "crests-small-3.jpg",
+        "navy-gold-clutter-1.jpg",
+        "navy-gold-clutter-2.jpg",
+        "crest-other.jpg",
+        "none-gravel.jpg",
+        "none-cells.jpg",
+        "none-motorcycle.jpg",
+        "face-astronaut.jpg",
+    ],
+)
+def test_small_crests_in_the_same_colours_and_clutter_are_not_the_logo(name):
+    rgb = load_image(IMAGES / name).rgb
+    assert logo_model().find(im.cv2.cvtColor(rgb, im.cv2.COLOR_RGB2GRAY), rgb) == []
+
+
+def test_the_small_logo_pass_runs_only_when_the_features_find_nothing(monkeypatch):
+    model = logo_model()
+    calls = []
+    monkeypatch.setattr(model.small, "find", lambda rgb: calls.append(rgb) or [])
+    big = load_image(IMAGES / "logo-1.jpg").rgb
+    assert model.find(im.cv2.cvtColor(big, im.cv2.COLOR_RGB2GRAY), big) and calls == []
+    small = load_image(IMAGES / "logo-small-5.jpg").rgb
+    model.find(im.cv2.cvtColor(small, im.cv2.COLOR_RGB2GRAY), small)
+    assert len(calls) == 1
+
+
+def test_the_small_logo_pass_learns_its_colours_from_the_schools_logo():
+    # Another school's logo: the same drawing in other colours (channels swapped). Each school's
+    # model finds its own logo and not the other's.
+    ours = load_image(CORPUS / "logo.png").rgb
+    theirs = np.ascontiguousarray(ours[:, :, ::-1])
+    picture = load_image(IMAGES / "none-grass.jpg").rgb.copy()
+    small = im.cv2.resize(theirs, (40, 40), interpolation=im.cv2.INTER_AREA)
+    picture[300:340, 500:540] = small
+    gray = im.cv2.cvtColor(picture, im.cv2.COLOR_RGB2GRAY)
+    assert not np.allclose(logo_model(theirs).small.main, logo_model().small.main)
+    found = logo_model(theirs).find(gray, picture)
+    assert len(found) == 1 and centre_inside(found[0].box, [500, 300, 40, 40])
+    assert logo_model().find(gray, picture) == []
+
+
+def test_a_post_with_a_small_logo_is_branded(school):
+    result = check(school, "logo-small-3.jpg")
+    logo = [f for f in result["findings"] if f["kind"] == "school_logo"]
+    assert len(logo) == 1 and logo[0]["clause"] == "code.school-branding"

@@ -88,6 +88,130 @@ def other_crest(size: int = 256) -> Image.Image:
     return im
 
 
+NAVY, GOLD = (20, 40, 110), (230, 180, 30)
+
+
+def navy_gold_crest(kind: str, size: int = 256) -> Image.Image:
+    """Other schools' crests in the school logo's own colours: the hard negatives for small logos
+    (at 24 to 60 pixels a navy shield with a gold rim is most of what is left of any of them)."""
+    im = Image.new("RGB", (size, size), "white")
+    d = ImageDraw.Draw(im)
+    s = size / 256
+    shield = [(40 * s, 30 * s), (216 * s, 30 * s), (216 * s, 140 * s), (128 * s, 230 * s)]
+    shield += [(40 * s, 140 * s)]
+    if kind == "book":
+        d.polygon(shield, fill=NAVY)
+        d.line([*shield, shield[0]], fill=GOLD, width=max(1, int(6 * s)))
+        d.rectangle((78 * s, 80 * s, 178 * s, 150 * s), fill=GOLD)
+        d.line([(128 * s, 80 * s), (128 * s, 150 * s)], fill=NAVY, width=max(1, int(4 * s)))
+    elif kind == "chevron":
+        d.polygon(shield, fill=GOLD)
+        chevron = [(40, 150), (128, 70), (216, 150), (216, 190), (128, 110), (40, 190)]
+        d.polygon([(x * s, y * s) for x, y in chevron], fill=NAVY)
+    elif kind == "cross":
+        d.polygon(shield, fill=NAVY)
+        d.rectangle((112 * s, 30 * s, 144 * s, 200 * s), fill=GOLD)
+        d.rectangle((40 * s, 90 * s, 216 * s, 122 * s), fill=GOLD)
+    elif kind == "roundel":
+        d.ellipse((24 * s, 24 * s, 232 * s, 232 * s), fill=NAVY, outline=GOLD, width=int(10 * s))
+        d.ellipse((98 * s, 98 * s, 158 * s, 158 * s), fill=GOLD)
+    elif kind == "star":
+        # The closest: our shield and star, but a plain field below where ours has waves.
+        d.polygon(shield, fill=NAVY)
+        d.line([*shield, shield[0]], fill=GOLD, width=max(1, int(6 * s)))
+        d.regular_polygon((128 * s, 100 * s, 40 * s), 5, fill=GOLD)
+        d.rectangle((60 * s, 150 * s, 196 * s, 170 * s), fill=GOLD)
+    name = {"book": "ST MARY'S", "chevron": "HILLSIDE", "cross": "ST GEORGE"}.get(kind, "ACADEMY")
+    d.text(
+        (128 * s, 14 * s),
+        name,
+        fill=NAVY,
+        font=ImageFont.load_default(size=int(22 * s)),
+        anchor="mm",
+    )
+    return im
+
+
+def bare(logo: Image.Image) -> Image.Image:
+    """The logo without its white square, as when it is printed on a shirt or a bag: the white
+    around it goes, the white inside it (the waves) stays."""
+    rgb_logo = logo.convert("RGB")
+    outside = rgb_logo.copy()
+    w, h = outside.size
+    for corner in ((0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1)):
+        ImageDraw.floodfill(outside, corner, (255, 0, 255), thresh=40)
+    alpha = np.where(np.all(np.asarray(outside) == (255, 0, 255), axis=2), 0, 255)
+    return Image.fromarray(np.dstack([np.asarray(rgb_logo), alpha]).astype(np.uint8), "RGBA")
+
+
+def clutter(bg_name: str, rng: np.random.Generator) -> Image.Image:
+    """Navy and gold things that are no crest: bunting, stripes of a scarf, confetti, a kit."""
+    bg = background(bg_name)
+    d = ImageDraw.Draw(bg)
+    colours = [NAVY, GOLD, (250, 250, 250)]
+    for k in range(14):  # bunting along a string
+        x = 40 + k * 68
+        y = 60 + int(12 * math.sin(k / 2))
+        d.polygon([(x, y), (x + 56, y), (x + 28, y + 50)], fill=colours[k % 2])
+    for k in range(10):  # a scarf's stripes
+        d.rectangle((120 + k * 14, 300, 134 + k * 14, 480), fill=colours[k % 2])
+    for _ in range(120):  # confetti
+        x, y = int(rng.integers(0, 1000)), int(rng.integers(150, 760))
+        r = int(rng.integers(3, 12))
+        d.ellipse((x, y, x + r, y + r // 2 + 2), fill=colours[int(rng.integers(0, 3))])
+    # a navy shirt with gold piping, logo-sized and shield-shaped from afar
+    d.polygon([(640, 320), (760, 320), (780, 480), (620, 480)], fill=NAVY, outline=GOLD, width=3)
+    d.rectangle((680, 340, 720, 380), fill=GOLD)
+    return bg
+
+
+def small_logos(logo: Image.Image, save: object) -> dict[str, list[int]]:
+    """The school logo at 24 to 60 pixels, turned up to 10 degrees, on varied backgrounds (some
+    bare, without the white square), and other crests and navy-gold clutter at the same sizes."""
+    rng = np.random.default_rng(60)  # its own stream: adding these leaves the rest as they were
+    placements = [
+        ("grass", 24, False),
+        ("coffee", 28, True),
+        ("brick", 32, False),
+        ("gravel", 36, False),
+        ("chelsea", 40, True),
+        ("horse", 44, False),
+        ("rocket", 50, True),
+        ("coins", 56, False),
+        ("motorcycle", 60, False),
+        ("clock", 30, True),
+    ]
+    made: dict[str, list[int]] = {}
+    for k, (bg_name, side, is_bare) in enumerate(placements, start=1):
+        if bg_name == "motorcycle":
+            bg = Image.fromarray(data.stereo_motorcycle()[0]).resize((1024, 768))
+        else:
+            bg = background(bg_name)
+        angle = float(rng.uniform(-10, 10))
+        at = (int(rng.integers(40, 1024 - 100)), int(rng.integers(40, 768 - 100)))
+        picture = paste_logo(bg, bare(logo) if is_bare else logo, side, angle, at)
+        name = f"logo-small-{k}.jpg"
+        save(picture, name)  # type: ignore[operator]
+        turned = _turned_box([0, 0, side, side], (side, side), angle)
+        made[name] = [at[0], at[1], round(turned[2]), round(turned[3])]
+    # other crests in navy and gold, 24 to 60 pixels, some turned
+    kinds = ["book", "chevron", "cross", "roundel", "star"]
+    for k, bg_name in enumerate(("coffee", "grass", "brick"), start=1):
+        bg = background(bg_name)
+        for j, kind in enumerate(kinds):
+            side = int(rng.integers(24, 61))
+            at = (60 + j * 190 + int(rng.integers(0, 60)), int(rng.integers(60, 640)))
+            crest = navy_gold_crest(kind)
+            if (j + k) % 2:
+                crest = bare(crest)
+            bg = paste_logo(bg, crest, side, float(rng.uniform(-10, 10)), at)
+        bg = paste_logo(bg, other_crest(), int(rng.integers(24, 61)), 0, (900, 600))
+        save(bg, f"crests-small-{k}.jpg")  # type: ignore[operator]
+    save(clutter("grass", rng), "navy-gold-clutter-1.jpg")  # type: ignore[operator]
+    save(clutter("gravel", rng), "navy-gold-clutter-2.jpg")  # type: ignore[operator]
+    return made
+
+
 def rgb(name: str) -> Image.Image:
     a = getattr(data, name)()
     if a.dtype != np.uint8:
@@ -410,6 +534,8 @@ def main() -> None:
     save(paste_logo(bg, logo, 160, 0, (700, 80)), "logo-and-face.jpg")
     save(paste_logo(background("coffee"), other_crest(), 220, 0, (400, 200)), "crest-other.jpg")
     save(rgb("logo").resize((512, 512)), "crest-skimage.jpg")
+    logo_boxes = small_logos(logo, save)
+    (OUT / "logo-boxes.json").write_text(json.dumps(logo_boxes, indent=1, sort_keys=True) + "\n")
     # text in pictures
     save(sign("DOOR CODE 4721"), "text-door-code.jpg")
     save(sign("Call Jo on\n07700 900456"), "text-phone.jpg")
