@@ -13,7 +13,10 @@ The pictures are committed; this script says where each comes from, and remakes 
   turned; the non-face crops are set the same way as hard negatives; the astronaut shrunk,
   turned and foreshortened (a face turned away); `stereo_motorcycle`, `retina`,
   `immunohistochemistry` (CC0 or public domain) as busy pictures without people.
-  `images/face-boxes.json` records where each face was put, for the tests.
+  `images/face-boxes.json` records where each face was put (the face's own box), for the tests;
+- small logos: the school logo at 24 to 61 pixels, turned up to 10 degrees, some printed bare
+  (`images/logo-boxes.json` says where), and other schools' crests drawn in the same navy and
+  gold at the same sizes, and navy-and-gold bunting, stripes and confetti, as hard negatives.
 No picture shows a child; none shows nudity (the nudity check is measured on drawn skin fields
 only, which says little about real pictures).
 """
