@@ -110,8 +110,38 @@ def test_a_picture_without_text_is_not_read(school):
 
 def test_without_tesseract_the_rest_still_runs(school, monkeypatch):
     monkeypatch.setattr(im, "tesseract_path", lambda: None)
+    monkeypatch.setattr(im, "_ocr_api", lambda: None)
     result = check(school, "text-phone.jpg")
     assert result["images"][0]["ocr"].startswith("unavailable")
+
+
+@needs_tesseract
+def test_the_loaded_library_reads_what_the_program_reads(monkeypatch):
+    """tesseract loaded once (tesserocr) reads a sign in about 10 ms, the program in about 100;
+    both must read the same words in the same places."""
+    assert im._ocr_api() is not None, "tesserocr and Debian's English model are installed"
+    rgb = load_image(IMAGES / "text-phone.jpg").rgb
+    regions = im.text_regions(rgb.mean(axis=2).astype(np.uint8))
+    by_library = im.read_text(rgb, regions)
+    monkeypatch.setattr(im, "_ocr_api", lambda: None)
+    by_program = im.read_text(rgb, regions)
+    assert by_library[0] == by_program[0] and "07700" in by_library[0]
+    assert [w.box for w in by_library[1]] == [w.box for w in by_program[1]]
+
+
+def test_an_iphone_heic_photo_is_checked_like_any_other(school):
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    photo = Image.open(IMAGES / "face-astronaut.jpg")
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}
+    out = io.BytesIO()
+    photo.save(out, format="HEIF", exif=exif.tobytes())
+    report = im.analyse(out.getvalue(), 0)
+    kinds = {f.kind for f in report.findings}
+    assert report.format == "HEIF"
+    assert {"face", "location_metadata"} <= kinds
 
 
 # -- bad files -----------------------------------------------------------------------------------

@@ -20,9 +20,10 @@ Everything runs offline from what the packages ship:
   the largest skin region). It is a heuristic, reported with low confidence so a person looks;
   no permissively licensed offline nudity model was found (NudeNet ships one, under AGPL-3.0).
   Violence in pictures is not detected.
-- text in the picture: Debian's `tesseract` command (tesseract-ocr, English), run only when the
-  picture has lines of character-shaped blobs, and then only on a window around them; what it
-  reads goes through the text checks.
+- text in the picture: tesseract (Debian's tesseract-ocr-eng model, read by the tesserocr
+  wheel's library loaded once per thread, about 10 ms a sign; the `tesseract` program when the
+  library is missing, about 100 ms), run only when the picture has lines of character-shaped
+  blobs, and then only on a window around them; what it reads goes through the text checks.
 - GPS position in EXIF: read with Pillow, reported, and removable with `strip_location`.
 
 Bad input gets `ImageError` with a clear message: a file that is no picture, too many bytes, too
@@ -31,10 +32,12 @@ many pixels (decompression bombs are refused before decoding), a truncated file.
 
 from __future__ import annotations
 
+import glob
 import io
 import os
 import shutil
 import subprocess
+import threading
 import warnings
 from dataclasses import dataclass, field
 from functools import cache
@@ -47,7 +50,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 MAX_IMAGE_PIXELS = 50_000_000
-FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF"})
+FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF"})
 GPS_IFD = 0x8825
 MODELS = Path(__file__).parent / "models"
 FACE_SIDE = 1024  # faces are looked for at this size: the cost is fixed, whatever the upload
@@ -172,16 +175,27 @@ def _read_bytes(source: ImageSource) -> tuple[bytes, str]:
     return data, name
 
 
+@cache
+def _heif_opener() -> None:
+    # iPhones save photos as HEIC; pillow-heif (libheif inside its wheel) lets Pillow open them.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+
+
 def load_image(source: ImageSource) -> LoadedImage:
     """Decode a picture safely: size and pixel limits first, then decode, upright, as RGB."""
     data, name = _read_bytes(source)
+    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
+        _heif_opener()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(data))
             if im.format not in FORMATS:
                 raise ImageError(
-                    f"{name}: {im.format} pictures are not accepted; use JPEG, PNG, WebP or GIF"
+                    f"{name}: {im.format} pictures are not accepted; "
+                    "use JPEG, PNG, WebP, GIF or HEIC"
                 )
             width, height = im.size
             # Checked on the header, before any pixel is decoded: a bomb never expands.
@@ -190,6 +204,7 @@ def load_image(source: ImageSource) -> LoadedImage:
                     f"{name}: {width}x{height} is more than the {MAX_IMAGE_PIXELS:,} pixels a "
                     "picture may have"
                 )
+            fmt = str(im.format)  # a turned copy (exif_transpose) has no format of its own
             exif = im.getexif()
             gps = _gps(exif)
             im.load()
@@ -203,7 +218,7 @@ def load_image(source: ImageSource) -> LoadedImage:
         raise ImageError(f"{name}: not a picture this checker can read") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageError(f"{name}: the picture is damaged or cut short ({exc})") from exc
-    return LoadedImage(rgb=rgb, format=str(im.format or "PNG"), gps=gps, name=name)
+    return LoadedImage(rgb=rgb, format=fmt, gps=gps, name=name)
 
 
 def _to_rgb(im: Image.Image) -> np.ndarray:
@@ -1039,18 +1054,54 @@ def _ocr_window(regions: list[list[int]], width: int, height: int) -> tuple[int,
     return x0, y0, x1 - x0, y1 - y0
 
 
-def read_text(rgb: np.ndarray, regions: list[list[int]] | None = None) -> tuple[str, list[OcrWord]]:
-    """The words tesseract reads, joined into lines, with each word's box in the picture.
+_ocr_local = threading.local()
 
-    With `regions` (from `text_regions`), only a window around them is read. Raises OSError.
-    """
+
+def tessdata_dir() -> str | None:
+    """Where Debian's tesseract-ocr-eng keeps the English model (TESSDATA_PREFIX first)."""
+    candidates = [os.environ.get("TESSDATA_PREFIX", "")]
+    candidates += sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True)
+    candidates.append("/usr/share/tessdata")
+    for folder in candidates:
+        if folder and os.path.isfile(os.path.join(folder, "eng.traineddata")):
+            return folder
+    return None
+
+
+def _ocr_api() -> Any | None:
+    """This thread's tesseract, loaded once (tesserocr): starting the `tesseract` program costs
+    about 90 ms a picture, reading a sign in a loaded one about 10 ms. None when tesserocr or the
+    English model is missing; the program is used then."""
+    if hasattr(_ocr_local, "api"):
+        return _ocr_local.api
+    api = None
+    folder = tessdata_dir()
+    if folder is not None:
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core a picture, as the program runs
+        try:
+            import tesserocr
+
+            api = tesserocr.PyTessBaseAPI(
+                path=folder, lang="eng", psm=tesserocr.PSM.SPARSE_TEXT
+            )
+        except (ImportError, RuntimeError):
+            api = None
+    _ocr_local.api = api
+    return api
+
+
+def _tsv_in_process(api: Any, rgb: np.ndarray) -> str:
+    api.SetImage(Image.fromarray(rgb))
+    try:
+        return str(api.GetTSVText(0))
+    finally:
+        api.Clear()
+
+
+def _tsv_by_program(rgb: np.ndarray) -> str:
     exe = tesseract_path()
     if exe is None:
         raise FileNotFoundError("tesseract is not installed (Debian: tesseract-ocr)")
-    left, top = 0, 0
-    if regions:
-        left, top, w, h = _ocr_window(regions, rgb.shape[1], rgb.shape[0])
-        rgb = rgb[top : top + h, left : left + w]
     ok, png = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     if not ok:
         raise OSError("could not encode the picture for OCR")
@@ -1065,11 +1116,27 @@ def read_text(rgb: np.ndarray, regions: list[list[int]] | None = None) -> tuple[
     )
     if proc.returncode != 0:
         raise OSError(proc.stderr.decode("utf-8", "replace").strip()[:200] or "tesseract failed")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def read_text(rgb: np.ndarray, regions: list[list[int]] | None = None) -> tuple[str, list[OcrWord]]:
+    """The words tesseract reads, joined into lines, with each word's box in the picture.
+
+    With `regions` (from `text_regions`), only a window around them is read. Raises OSError.
+    """
+    left, top = 0, 0
+    if regions:
+        left, top, w, h = _ocr_window(regions, rgb.shape[1], rgb.shape[0])
+        rgb = np.ascontiguousarray(rgb[top : top + h, left : left + w])
+    api = _ocr_api()
+    tsv = _tsv_in_process(api, rgb) if api is not None else _tsv_by_program(rgb)
     text_parts: list[str] = []
     words: list[OcrWord] = []
     last_line: tuple[str, str, str] | None = None
     length = 0
-    for row in proc.stdout.decode("utf-8", "replace").splitlines()[1:]:
+    # The program's TSV starts with a header row; the library's does not. Only words (level 5)
+    # are read either way.
+    for row in tsv.splitlines():
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5":
             continue
@@ -1118,7 +1185,7 @@ def analyse(
         gps=image.gps,
     )
     if ocr:
-        if tesseract_path() is None:
+        if _ocr_api() is None and tesseract_path() is None:
             report.ocr = "unavailable: tesseract is not installed (Debian: tesseract-ocr)"
         elif regions := text_regions(gray):
             try:
