@@ -29,6 +29,11 @@ How findings map to facts (the policy's words in brackets):
   the people photographed are mostly children, and consent is what must be checked.
 - inappropriate_image: `inappropriate` and `damaging_to_school`.
 - location_metadata (GPS in a picture): no flag; always `warn`, to remove before posting.
+
+The learned scorer (learning/scorer.py) may add a finding of a meaning-based kind for a sentence
+the rules left alone, marked `"source": "learned"`. It is a model's guess at wording no rule
+lists, so it never decides: its facts stay out of the post's situation (the verdict is the
+rules'), and its severity is at most `warn`, so a person looks.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from smpolicy.content.images import ImageError, ImageReport, ImageSource, analyse
+from smpolicy.content.learning.scorer import learned_findings
 from smpolicy.content.school import SchoolContext
 from smpolicy.content.text import _ROLE_REF, TextFinding, check_text
 from smpolicy.policy import Engine, SituationError, default_engine
@@ -185,6 +191,7 @@ class _Found:
     facts: dict[str, Any]  # content facts for the post's situation
     out: dict[str, Any]  # the finding as the result shows it, less clause and severity
     contact: str | None = None  # personal_email | personal_phone: decided on its own
+    learned: bool = False  # added by the learned scorer: shown, never part of the verdict
 
 
 def check_post(
@@ -194,11 +201,12 @@ def check_post(
     *,
     ocr: bool = True,
     base_dir: Path | None = None,
+    learned: bool = True,
 ) -> dict[str, Any]:
     """Check a post (text and pictures) against the school's policy: the contract's result.
 
-    Raises PostError for a post that cannot be read (the field is named), including a picture
-    that cannot be read.
+    `learned=False` leaves out the learned scorer's findings (the rules alone). Raises PostError
+    for a post that cannot be read (the field is named), including a picture that cannot be read.
     """
     p = read_post(post, base_dir)
     engine = engine or default_engine()
@@ -206,6 +214,7 @@ def check_post(
         text_findings = check_text(p.text, school)
     except ValueError as exc:
         raise PostError("text", str(exc).removeprefix("text: ")) from exc
+    guessed = learned_findings(p.text, text_findings) if learned else []
     reports: list[ImageReport] = []
     logo = school.logo_model if p.images else None
     for i, source in enumerate(p.images):
@@ -265,7 +274,7 @@ def check_post(
             facts["damaging_to_school"] = True
         return facts
 
-    def add_text(f: TextFinding, source: str, extra: dict[str, Any]) -> None:
+    def add_text(f: TextFinding, source: str, extra: dict[str, Any], guess: bool = False) -> None:
         out: dict[str, Any] = {"kind": f.kind, "text": source[f.start : f.end]}
         out.update(extra)
         out["confidence"] = f.confidence
@@ -276,10 +285,12 @@ def check_post(
             if all(i is not None for i in ids):
                 out["people"] = ids
         contact = f.kind if f.kind in ("personal_email", "personal_phone") else None
-        found.append(_Found(f.kind, f.confidence, text_facts(f), out, contact))
+        found.append(_Found(f.kind, f.confidence, text_facts(f), out, contact, guess))
 
     for f in text_findings:
         add_text(f, p.text, {"start": f.start, "end": f.end})
+    for f in guessed:
+        add_text(f, p.text, {"start": f.start, "end": f.end, "source": "learned"}, guess=True)
     for r, fs in image_text:
         for f in fs:
             words = [w for w in r.words if w.start < f.end and f.start < w.end]
@@ -304,7 +315,8 @@ def check_post(
     base = _base_situation(p)
     content: dict[str, Any] = {}
     for item in found:
-        _merge(content, item.facts)
+        if not item.learned:
+            _merge(content, item.facts)
     situation = _with_content(base, content)
     decide = _Decider(engine)
     main = decide(situation)
@@ -346,7 +358,7 @@ def check_post(
             severity = _SEVERITY[d.verdict]
         else:
             severity = "info"
-        if severity == "block" and item.confidence < SURE:
+        if severity == "block" and (item.confidence < SURE or item.learned):
             severity = "warn"
         clause = new_clauses[0] if (stricter and new_clauses) else defaults[item.kind]
         findings.append(

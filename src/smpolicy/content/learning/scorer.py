@@ -1,0 +1,118 @@
+"""The learned scorer at run time: numpy only, weights from models/learned_text.npz.
+
+For each sentence and each enabled kind the rules did not find in it, a logistic model gives the
+probability that the sentence is of that kind; at or above the kind's threshold (chosen in
+cross-validation by train.py so the rules and the scorer together keep precision 0.9) the sentence
+becomes a finding of that kind, its confidence the probability. What the rules found stays the
+rules' finding: the scorer only adds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from smpolicy.content.learning.features import (
+    DIM,
+    pair_feature,
+    plain_quotes,
+    sentence_words,
+    sentences,
+    word_features,
+)
+from smpolicy.content.text import TextFinding
+
+WEIGHTS = Path(__file__).resolve().parent.parent / "models" / "learned_text.npz"
+
+
+class Model:
+    """Weights over hashed features, one column a kind, and each kind's threshold."""
+
+    def __init__(
+        self,
+        kinds: tuple[str, ...],
+        weights: np.ndarray,  # (DIM, kinds) float32: a dense table, one row a hashed feature
+        bias: np.ndarray,  # (kinds,)
+        thresholds: np.ndarray,  # (kinds,); above 1 where the kind is not enabled
+    ) -> None:
+        self.kinds = kinds
+        self.weights = weights
+        self.bias = bias.astype(np.float64)
+        self.thresholds = thresholds
+        self.enabled = frozenset(k for k, t in zip(kinds, thresholds, strict=True) if t <= 1)
+        self._words: dict[str, tuple[np.ndarray, int]] = {}
+
+    def _word(self, word: str) -> tuple[np.ndarray, int]:
+        # a word's features always add up to the same vector: worked out once
+        hit = self._words.get(word)
+        if hit is None:
+            feats = word_features(word)
+            hit = (self.weights[list(feats)].sum(0, dtype=np.float64), len(feats))
+            if len(self._words) < 100_000:
+                self._words[word] = hit
+        return hit
+
+    def probabilities(self, words: Sequence[str], cues: Iterable[int]) -> np.ndarray:
+        """Each kind's probability for a sentence of these words and cues (features.py)."""
+        w = self.weights
+        pairs = [pair_feature(a, b) for a, b in zip(["^", *words], [*words, "$"], strict=True)]
+        z = w[pairs].sum(0, dtype=np.float64)
+        n = len(pairs)
+        for word in words:
+            vec, count = self._word(word)
+            z += vec
+            n += count
+        z /= math.sqrt(n)
+        z += self.bias
+        for cue in cues:
+            z += w[cue]
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def load(path: Path = WEIGHTS) -> Model:
+    with np.load(path, allow_pickle=False) as data:
+        rows = data["features"]
+        table = np.zeros((DIM, len(data["kinds"])), np.float32)
+        table[rows] = data["weights"].astype(np.float32)
+        return Model(
+            tuple(str(k) for k in data["kinds"]),
+            table,
+            data["bias"].astype(np.float32),
+            data["thresholds"].astype(np.float32),
+        )
+
+
+@cache
+def model() -> Model | None:
+    """The shipped model, or None where the weights file is absent (a trimmed install)."""
+    return load() if WEIGHTS.exists() else None
+
+
+def learned_findings(
+    text: str, findings: Sequence[TextFinding], scorer: Model | None = None
+) -> list[TextFinding]:
+    """Findings the scorer adds to the rules' `findings` for `text`: one a sentence and kind,
+    spanning the sentence."""
+    scorer = scorer if scorer is not None else model()
+    if scorer is None:
+        return []
+    enabled = scorer.enabled
+    if not enabled or not text:
+        return []
+    text = plain_quotes(text)
+    out: list[TextFinding] = []
+    for start, end in sentences(text):
+        found = {f.kind for f in findings if f.start < end and start < f.end}
+        todo = enabled - found
+        if not todo:
+            continue
+        words, cues = sentence_words(text, start, end, findings)
+        p = scorer.probabilities(words, cues)
+        for i, kind in enumerate(scorer.kinds):
+            if kind in todo and p[i] >= scorer.thresholds[i]:
+                out.append(TextFinding(kind, start, end, round(float(p[i]), 2)))
+    return out
