@@ -92,13 +92,16 @@ def school(corpus: Path = CORPUS) -> SchoolContext:
 
 
 def score(
-    items: list[dict[str, Any]] | None = None, ocr: bool = True, show_errors: bool = False
+    items: list[dict[str, Any]] | None = None,
+    ocr: bool = True,
+    show_errors: bool = False,
+    learned: bool = True,
 ) -> dict[str, dict[str, float]]:
     context = school()
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0, "hit": 0})
     errors: list[str] = []
     for item in load_corpus() if items is None else items:
-        result = check_post(item["post"], context, ocr=ocr, base_dir=CORPUS)
+        result = check_post(item["post"], context, ocr=ocr, base_dir=CORPUS, learned=learned)
         text = item["post"]["text"]
         found = [f for f in result["findings"] if "start" in f]
         for kind, start, end in item["spans"]:
@@ -298,9 +301,13 @@ def main() -> None:
         posts_in = [p for p in blind if p["source"] == name]
         print(
             f"\nblind, {name} ({len(posts_in)} posts written without seeing the checker; "
-            "not in the corpus table):"
+            "not in the corpus table), rules only:"
         )
-        table(score(posts_in, ocr=not options.no_ocr, show_errors=options.show_errors))
+        table(
+            score(posts_in, ocr=not options.no_ocr, show_errors=options.show_errors, learned=False)
+        )
+        print(f"blind, {name}, rules and the learned scorer (its findings are warn only):")
+        table(score(posts_in, ocr=not options.no_ocr))
     bands = faces_by_size()
     print(
         "faces one by one, by the face's own size as put in the picture "

@@ -44,33 +44,53 @@ class Model:
         self.bias = bias.astype(np.float64)
         self.thresholds = thresholds
         self.enabled = frozenset(k for k, t in zip(kinds, thresholds, strict=True) if t <= 1)
-        self._words: dict[str, tuple[np.ndarray, int]] = {}
+        # At a sentence's size numpy's cost is per call, not per number: the run-time sums are
+        # plain Python over the rows that have weights (a few thousand of the hashed table).
+        used = np.flatnonzero(np.any(weights != 0, axis=1))
+        self._rows: dict[int, tuple[float, ...]] = {
+            int(r): tuple(float(x) for x in weights[r]) for r in used
+        }
+        self._bias = tuple(float(x) for x in self.bias)
+        self._zero = (0.0,) * len(kinds)
+        self._words: dict[str, tuple[tuple[float, ...], int]] = {}
 
-    def _word(self, word: str) -> tuple[np.ndarray, int]:
+    def _sum(self, rows: Iterable[int]) -> tuple[float, ...]:
+        total = list(self._zero)
+        get = self._rows.get
+        for row in rows:
+            vec = get(row)
+            if vec is not None:
+                for k, x in enumerate(vec):
+                    total[k] += x
+        return tuple(total)
+
+    def _word(self, word: str) -> tuple[tuple[float, ...], int]:
         # a word's features always add up to the same vector: worked out once
         hit = self._words.get(word)
         if hit is None:
             feats = word_features(word)
-            hit = (self.weights[list(feats)].sum(0, dtype=np.float64), len(feats))
+            hit = (self._sum(feats), len(feats))
             if len(self._words) < 100_000:
                 self._words[word] = hit
         return hit
 
-    def probabilities(self, words: Sequence[str], cues: Iterable[int]) -> np.ndarray:
+    def probabilities(self, words: Sequence[str], cues: Iterable[int]) -> list[float]:
         """Each kind's probability for a sentence of these words and cues (features.py)."""
-        w = self.weights
         pairs = [pair_feature(a, b) for a, b in zip(["^", *words], [*words, "$"], strict=True)]
-        z = w[pairs].sum(0, dtype=np.float64)
+        z = list(self._sum(pairs))
         n = len(pairs)
         for word in words:
             vec, count = self._word(word)
-            z += vec
+            for k, x in enumerate(vec):
+                z[k] += x
             n += count
-        z /= math.sqrt(n)
-        z += self.bias
-        for cue in cues:
-            z += w[cue]
-        return 1.0 / (1.0 + np.exp(-z))
+        scale = 1.0 / math.sqrt(n)
+        extra = self._sum(cues)
+        out = []
+        for k, value in enumerate(z):
+            logit = value * scale + self._bias[k] + extra[k]
+            out.append(1.0 / (1.0 + math.exp(-logit)) if logit > -700 else 0.0)
+        return out
 
 
 def load(path: Path = WEIGHTS) -> Model:
