@@ -403,3 +403,116 @@ def test_public_service_numbers_are_no_ones_personal_phone(text, school):
 def test_a_dish_and_a_sneer(school):
     assert "offensive" not in kinds_of("faggots and peas for lunch", school)
     assert "offensive" in kinds_of("that stuck up cow in the office", school)
+
+
+# -- allegations said in plain words (the second blind set's misses, by cause) ------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr Lloyd put his hands on my daughter at the disco",
+        "Saw Mrs Fletcher drag a girl out of the hall by her arm",
+        "Mr Wood grabbed a boy against the wall on the trip",
+        "Mrs Khan has been helping herself to the tuck shop money",
+        "I heard Mr Okonkwo has been fiddling the minibus expenses",
+    ],
+)
+def test_hands_on_a_child_and_helping_oneself_are_allegations_about_staff(text, school):
+    assert {"illegal_conduct", "defamatory_risk", "school_criticism"} <= kinds_of(text, school)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The PTA treasurer reeks of cannabis at every meeting",
+        "Is it true the caretaker was arrested last night??",
+        "Someone has been helping themselves to the raffle float, naming no names",
+        "The minibus driver smells of weed on every trip",
+    ],
+)
+def test_drugs_arrests_and_insinuated_theft_are_pinned_on_someone(text, school):
+    assert {"illegal_conduct", "defamatory_risk"} <= kinds_of(text, school)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bought a bag of weed off a lad at the school gates",
+        "We shared a spliff behind the school after parents evening",
+        "She claims child benefit for two kids when she's only got one",
+        "They lied about their address to get a place at the school",
+        "My neighbour sells fake designer trainers outside the school",
+        "Jailbroken fire sticks for sale, can drop at the school gate",
+    ],
+)
+def test_drugs_fraud_and_counterfeits_are_illegal_conduct(text, school):
+    assert "illegal_conduct" in kinds_of(text, school)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pinched my wife's jumper for the school run, brr",
+        "Weeding the school garden with Year 3 this afternoon",
+        "Year 4 held a mock trial about a stolen necklace",
+        "Reception debated whether the big bad wolf broke into the pigs' house",
+        "The lollipop lady outside the school has been doing it for 30 years, legend",
+    ],
+)
+def test_borrowing_gardening_and_stories_are_no_crime(text, school):
+    assert not {"illegal_conduct", "defamatory_risk"} & kinds_of(text, school)
+
+
+# -- criticism: more of the ways a school is said to fall short ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Straits just can't be bothered to reply to anyone",
+        "Nobody in charge could be bothered to sort the heating",
+        "Mr Harrison clearly has favourites and it shows",
+        "The head failed to respond to any of my emails",
+        "Reported the broken fence to the office, still nothing done",
+        "The school has done absolutely nothing about the bullying",
+        "Whoever thought a 2pm finish on sports day was a good idea at Straits needs their head testing",
+        "I'm disappointed by how the governors have handled the complaint",
+        "The breakfast club is a glorified waiting room",
+        "Mrs Jones shouldn't be allowed near children",
+        "Mr Wood's an absolute knobhead and I don't care who knows",
+    ],
+)
+def test_more_ways_of_criticising_the_school(text, school):
+    assert "school_criticism" in kinds_of(text, school)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council still hasn't fixed the pothole by the school, absolute joke",
+        "The chip shop opposite Straits sells vapes to kids, I've seen it",
+        "Whoever thought of the pirate theme for the school disco, genius idea, loved it",
+    ],
+)
+def test_what_sits_next_to_the_school_is_not_the_school(text, school):
+    assert "school_criticism" not in kinds_of(text, school)
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("your mum's a slag", "mum's a slag"),
+        ("what a stupid p***", "stupid p***"),
+        ("she is a jumped up little hitler", "little hitler"),
+        ("the whole family are inbred", "inbred"),
+        ("they should send them back where they came from", "send them back where they came from"),
+        ("I'll break his legs if he comes near my son", "I'll break his legs"),
+    ],
+)
+def test_offensive_families(text, span, school):
+    assert any(span in f for f in found(text, school, "offensive"))
+
+
+def test_grades_with_a_star_are_not_masked_swearing(school):
+    assert found("She got A*s in every test and a 5* review", school, "offensive") == []

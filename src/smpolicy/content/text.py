@@ -57,7 +57,8 @@ _SCHOOL_REF = re.compile(r"\b(?:the|this|our|my|your|that|his|her|their)\s+schoo
 _STAFF_PLACE = re.compile(
     r"\b(?:on|at|behind) (?:the )?(?:reception|front desk|school office)\b|\breceptionist"
     r"|\b(?:lunchtime|playground|midday) (?:supervision|supervisors?|staff)\b|\bdinner (?:staff"
-    r"|ladies)\b|\bkitchen staff\b|\bthe office\b",
+    r"|ladies)\b|\bkitchen staff\b|\bthe office\b"
+    r"|\b(?:after[- ]school|breakfast|holiday) club\b|\bwraparound(?: care)?\b",
     _I,
 )
 # One person only, so an allegation about them names them: "the head", "the PE teacher". Plural
@@ -480,7 +481,10 @@ _MASKED = re.compile(
     r"(?<![\w*])(?:f[u*#@]?[*#@]{1,3}[c*#]?k(?:ing|in|er|ers|ed)?|f[*#@]{2,}k?(?:ing|in)?"
     r"|f[*#@]ck(?:ing|in|er|ed)?|fu[*#@]{1,2}(?:ing|in|er|ed)|sh[*#@!1]t(?:ty|e|s)?"
     r"|s[*#@]{2}t|c[*#@]{2}t|c[*#@]nt|b[*#@]{1,3}ch|b[*#@]tch|tw[*#@]t|w[*#@]nk(?:er|ers|ing)?"
-    r"|a[*#@$]{2}hole|a[*#@$]se(?:hole)?|f\s+u\s+c\s+k|s\s+h\s+i\s+t)(?![\w*])",
+    r"|a[*#@$]{2}hole|a[*#@$]se(?:hole)?|f\s+u\s+c\s+k|s\s+h\s+i\s+t"
+    # a slur with its vowels starred out, and any word starred out after an insult's opening
+    r"|n[*#@]gg?(?:a|as|er|ers|ah|uh)|n[*#@]{2,}(?:a|as|er|ers)"
+    r"|(?:dirty|stupid|little|fat|fucking|such an?|you|ur|u)\s+[a-z][*#]{2,5})(?![\w*])",
     _I,
 )
 _INSULT = re.compile(
@@ -488,7 +492,9 @@ _INSULT = re.compile(
     r"|thick|dirty|lazy|useless)\s+(?:\w+\s+)?(?:dick|knob|prick|cow|pig|tart|slag|div|twit|plank"
     r"|weirdo|freak|psycho|nutter|nutcase|git|bitch|witch|snake|clown|muppet|halfwit|dimwit"
     r"|joke of a \w+)s?\b"
-    r"|\b(?:you'?re|you are|u r|ur|he'?s|he is|she'?s|she is|they'?re|they are)"
+    # "ur mum's a slag": an insult to someone's family as much as to them
+    r"|\b(?:you'?re|you are|u r|ur|he'?s|he is|she'?s|she is|they'?re|they are"
+    r"|(?:mum|mam|mom|mother|dad|father|sister|brother|nan|gran|wife|husband)(?:'s| is))"
     r"\s+(?:such |an? |a complete |an absolute |a total |a right |a proper |a little |an utter )+"
     r"(?:muppet|psycho|nutter|nutcase|weirdo|freak|halfwit|dimwit|nitwit|knob|prick|dick|slag"
     r"|witch|snake|pig|cow|tart|clown|creep|dickhead|idiot|moron)s?"
@@ -543,7 +549,8 @@ _DISCRIMINATION = re.compile(
     + r")\s+(?:(?:are|is|keep|always|just)\s+)?(?:taking (?:all|over|our)\b|steal(?:ing)?\b"
     r"|scroung\w*|spong\w*|breed(?:ing)? like|invading|flooding (?:in|into|our)\b|everywhere\b"
     r"|coming over here|ruin(?:ing|ed)?\b)"
-    r"|\bgo back (?:to )?where (?:you|ya|u|they|he|she) (?:came|come) from\b"
+    r"|\b(?:go|send (?:them|him|her|'?em)|sent|get (?:them|'?em)) back (?:to )?where (?:you|ya|u"
+    r"|they|he|she) (?:came|come) from\b"
     r"|\bno (?:blacks|gays|foreigners|muslims|immigrants|pakis|travellers|gypsies) allowed\b"
     r"|\b(?:women|girls) (?:belong in the kitchen|should stay at home|can'?t (?:drive|lead))",
     _I,
@@ -552,10 +559,12 @@ _THREAT = re.compile(
     r"\b(?:i(?:'?ll| will| am going to|'?m going to|'?m gonna| am gonna| wanna| want to| could)"
     r"|we(?:'?ll| will| are going to|'?re going to|'?re gonna| are gonna)|someone should"
     r"|somebody should|gonna|going to)\s+(?:\w+\s+){0,2}?(?:kill|murder|stab|shoot|hurt|batter"
-    r"|smash|beat|punch|slap|knock|burn|strangle|throttle|end|bash|deck|glass|get|find)"
+    r"|smash|beat|punch|slap|knock|burn|strangle|throttle|end|bash|deck|glass|get|find|smack"
+    r"|thump|wallop|lamp|headbutt|break)"
     r"\s+(?:you|ya|u|him|her|them|that (?:teacher|woman|man|kid|child|boy|girl|cow|bitch)"
     r"|the (?:head|teacher|caretaker|school|lot of you)|(?:mr|mrs|miss|ms) \w+|your (?:face|head)"
-    r"|(?:his|her|their) (?:face|head)|the place down|it down)\b"
+    r"|(?:his|her|their|your|ur) (?:face|head|legs?|arms?|neck|nose|jaw|fingers)"
+    r"|the place down|it down)\b"
     r"|\bwatch (?:your|ur) back\b|\byou(?:'?ll| will) (?:regret|pay for) (?:this|it)\b"
     r"|\bi know where (?:you|he|she|they|u) (?:live|lives)\b"
     r"|\b(?:you|he|she|they)(?:'?re| are| is|'?s) (?:so )?dead\b"
@@ -589,10 +598,19 @@ _NOT_THREAT = re.compile(
 
 # -- defamatory risk, illegal conduct, criticism --------------------------------------------------
 
+# Taking from one's own family is borrowing: "nicked my husband's hoodie for the school run".
+_FAMILY_BORROW = (
+    r"(?!my (?:husband|wife|partner|mum|dad|son|daughter|brother|sister|kid|fella|boyfriend"
+    r"|girlfriend|other half|hubby|missus)'?s)"
+)
+
 _ALLEGATION = re.compile(
-    r"\b(?:stole|steals|stealing|has been stealing|nicked|pocketed|pinched (?:money|cash|the)"
-    r"|embezzl\w+|fiddl(?:ed|ing|es) (?:the )?(?:books|accounts|money|expenses|figures)"
-    r"|(?:committed |is committing )?fraud|on the take|helped (?:him|her)self to"
+    r"\b(?:stole|steals|stealing|has been stealing|nicked "
+    + _FAMILY_BORROW
+    + r"|pocketed|pinched (?:money|cash|the)"
+    r"|embezzl\w+|fiddl(?:ed|ing|es) (?:the )?(?:\w+ )?(?:books|accounts|money|expenses|figures)"
+    r"|(?:committed |is committing )?fraud|on the take"
+    r"|help(?:ed|ing|s)? (?:him|her|them)sel(?:f|ves) to"
     r"|(?:is|was|'s) (?:a |an |such a |such an |a known |a total |a complete )?(?:liar|thief"
     r"|crook|fraud|abuser|child abuser|paedo(?:phile)?|pedo(?:phile)?|nonce|predator|groomer"
     r"|bully|racist|drunk|alcoholic|druggie|junkie|criminal|cheat|perv(?:ert)?|sex offender)s?"
@@ -649,6 +667,17 @@ _ALLEGATION = re.compile(
     r"|(?:lost (?:his|her|their) job|(?:was|got|been|were) (?:let go|dismissed|struck off"
     r"|banned from teaching|barred)) (?:for|because|after)"
     r"|fancies (?:the |one of the )?(?:kids|children|pupils|girls|boys|mums|dads)"
+    r"|lock(?:s|ed|ing)? (?:a |the |my |our |his |her |their |that |this )?(?:little )?(?:child"
+    r"|children|kids?|pupils?|sons?|daughters?|lad|lass|boys?|girls?|him|her|them) in (?:a |the )?"
+    r"(?:cupboard|room|toilets?|store ?room|shed|cellar|office|car|cage|dark)"
+    r"|(?:nearly|almost) (?:ran|run|knocked|hit) (?:over |down )?(?:a |the |my |our |some |one of"
+    r" the |that |this )?(?:\w+ )?(?:child|children|kids?|pupils?|boys?|girls?|toddler|lollipop)"
+    # insinuation: money that went somewhere it should not, a purchase nobody could afford
+    r"|where (?:the |our |all the |all our )?(?:\w+ ){0,3}(?:money|cash|funds|donations)"
+    r" (?:\w+ ){0,4}?(?:has been going|is going|goes|went|has gone|ended up)"
+    r"|didn'?t pay for (?:it|them)sel(?:f|ves)"
+    r"|(?:tak(?:es|ing|en)|took) (?:the )?credit for (?:other|someone|somebody|everyone|my|our"
+    r"|his|her|their)"
     # theft in any tense: "has been nicking from", "is pocketing the trip money"
     r"|(?:steal(?:s|ing)?|stole|nick(?:s|ing|ed)|pinch(?:es|ing|ed)|pocket(?:s|ing|ed)"
     r"|skim(?:s|ming|med)|swip(?:es|ing|ed)|rob(?:s|bing|bed)|fleec(?:es|ing|ed))"
@@ -702,7 +731,10 @@ _FICTION = re.compile(
     r"|play|panto|poem|song|tale|lesson|assembly|talk|workshop|game) (?:about|of|on)\b"
     r"|\b(?:learn(?:ed|t|ing|s)?|taught|teaching|read|reading|discuss\w*|talk\w*|writing"
     r"|wrote|thinking) about\b|\b(?:acted|acting) out\b|\brole[- ]play\w*"
-    r"|\bcharacters?\b|\bnursery rhyme\b|\bfairy ?tale\b|\bpretend\w*\b",
+    r"|\bcharacters?\b|\bnursery rhyme\b|\bfairy ?tale\b|\bpretend\w*\b"
+    r"|\bmock (?:trial|court|crime scene)|\bdebat(?:e|ed|ing) (?:whether|if|about)\b"
+    r"|\b(?:goldilocks|big bad wolf|red riding hood|three little pigs|gingerbread man"
+    r"|robin hood|cinderella|hansel|jack and the beanstalk)\b",
     _I,
 )
 # "the thief who stole": the allegation is about whoever the relative clause hangs on.
@@ -742,9 +774,10 @@ _ILLEGAL = re.compile(
     r"(?:knife|blade|weapon|gun|machete|knuckle ?duster)"
     r"|threatened (?:\w+ ){1,3}with (?:a )?(?:knife|weapon|gun|bat|blade)|brawl\w*"
     r"|shoplift\w*|stole|stolen|steal|steals|stealing|theft|thieving|robbed|robbery|mugged"
-    r"|burgl\w+|broke into|broken into|break-?ins?|nicked (?:it|them|a|some|the|my|his|her|our)"
-    r"|pinched (?:a|some|the|my|his|her|our)|swiped (?:a|some|the|my|his|her|our)"
-    r"|pocketed|helped (?:him|her|them)sel(?:f|ves) to"
+    r"|burgl\w+|broke into|broken into|break-?ins?"
+    r"|nicked " + _FAMILY_BORROW + r"(?:it|them|a|some|the|my|his|her|our)"
+    r"|(?:pinched|swiped) " + _FAMILY_BORROW + r"(?:a|some|the|my|his|her|our)"
+    r"|pocketed|help(?:ed|ing|s)? (?:him|her|them|my|your|our)sel(?:f|ves) to"
     # driving, drink, tobacco and vapes to children
     r"|drink[- ]driv\w*|drunk[- ]driv\w*|drove (?:home )?drunk|driving (?:home )?drunk"
     r"|over the limit|underage drinking|driving without (?:insurance|a licence|a license|tax)"
@@ -756,7 +789,8 @@ _ILLEGAL = re.compile(
     r"|vandalis\w+|smashed (?:the |a |some )?windows?|set fire to|arson|graffiti(?:'?d)? (?:on|all"
     r" over)|hack(?:ed|ing) into|fake (?:sick|doctor'?s) note|forg(?:ed|ing) (?:a |the |my |his "
     r"|her )?(?:signature|sick note|note|document)|fiddl(?:ed|ing) (?:the |my |his |her |their )?"
-    r"expenses|benefit fraud|tax fraud|tax evasion|fare dodg\w+|speeding (?:in|past|outside)"
+    r"(?:\w+ )?(?:expenses|money|books|accounts|funds)|benefit fraud|tax fraud|tax evasion"
+    r"|fare dodg\w+|speeding (?:in|past|outside)"
     r" (?:the )?school|caught speeding|fight(?:ing)? (?:outside|at|in) (?:the )?(?:school|gates"
     r"|playground|pub|car park)|indecent images|upskirt\w*|revenge porn"
     # theft said any way: "has been nicking from", "nicked two of the ipads", stolen goods
@@ -779,6 +813,42 @@ _ILLEGAL = re.compile(
     r"|torrent(?:ed|ing|s)?|pirat(?:ed|ing) (?:films|movies|software|games|copies)"
     r"|illegal(?:ly)? (?:download\w*|stream\w*)|download(?:ed|ing|s)? (?:\w+ ){0,3}illegally"
     r"|dodgy (?:fire ?stick|firestick|streams?)"
+    # hands on a child, shoving, locking in: assault said plainly
+    r"|(?:put|puts|putting|laid|lays|laying|lay) (?:his|her|their) hands? on (?:him|her|them|my"
+    r"|our|a|the|that|this|one of|some of|kids|children|pupils)"
+    r"|(?:laid|lay|lays|laying) a (?:finger|hand) on"
+    r"|(?:shov(?:e|es|ed|ing)|push(?:es|ed|ing)?|grab(?:s|bed|bing)?|drag(?:s|ged|ging)?"
+    r"|yank(?:s|ed|ing)?|throw(?:s|ing)?|threw|manhandl\w+|pinn(?:ed|ing)|shak(?:es|ing)|shook)"
+    r" (?:a |the |my |our |his |her |their |one of the |some of the |that |this )?(?:little )?"
+    r"(?:child|children|kids?|pupils?|sons?|daughters?|lad|lass|toddler|boys?|girls?)"
+    r" (?:into|against|across|onto|to the|down|out of|off)"
+    r"|(?:hits|beats|smacks|slaps|thumps|punches|kicks|batters|belts|whacks) (?:him|her|them)\b"
+    r"|punch(?:es|ed|ing)? (?:another|the other|some|a|the) (?:\w+ )?(?:dad|mum|man|woman|parent"
+    r"|bloke|guy|lad|teacher|kid|boy|girl)"
+    r"|didn'?t pay for (?:it|them)sel(?:f|ves)"
+    r"|(?:nick|pinch|swip|steal|stole|rob)\w* (?:\w+'s|his|her|their|someone'?s|somebody'?s)"
+    r" (?:\w+ ){0,2}(?:trainers|phone|bike|coat|bag|money|wallet|purse|lunch|shoes|ipad|tablet"
+    r"|laptop|scooter|watch|jacket|car)"
+    r"|(?:stinks?|stank|stinking|smells?|smelt|smelled|smelling|reeks?|reeking|reeked) of (?:weed"
+    r"|cannabis|skunk|dope|pot|spliff|ganja)"
+    r"|(?:bits?|bags?|some|an eighth|ounces?|oz|grams?|stash|load|lots?|bit|baggie|whiff) of"
+    r" (?:weed|skunk|dope|cannabis|ganja)|(?:weed|skunk|dope) (?:left over|going spare|for sale"
+    r"|to sell)"
+    r"|(?:smok\w+|roll\w*|sharing|shared|had|have|having|skin up|skinned up) (?:a |some |the )?"
+    r"(?:joint|spliff|zoot|blunt)s?"
+    r"|claim(?:s|ed|ing)? (?:\w+ ){0,3}(?:for|benefits?|universal credit|child benefit"
+    r"|allowance|discount) (?:\w+ ){0,4}?(?:when|while|but|even though|though) (?:i|we|he|she"
+    r"|they)(?:'ve| have| has|'s)? (?:only|not|never|don'?t|doesn'?t)"
+    r"|(?:lied|lie|lying|fibbed) (?:about|on) (?:our|my|his|her|their|the) (?:\w+ )?(?:address"
+    r"|application|form|income|age|postcode|catchment)"
+    r"|(?:used|gave|give|giving|put) (?:a |my |our |her |his |their )?(?:fake|false|nan'?s"
+    r"|gran'?s|mum'?s|friend'?s|sister'?s|brother'?s) address"
+    r"|(?:sells?|selling|sold|flogg?(?:s|ing|ed)?) (?:\w+ ){0,2}(?:fake|counterfeit|knock-?off"
+    r"|dodgy|hooky|moody|smuggled) \w+|counterfeit (?:\w+ )?(?:goods|gear|money|notes|designer"
+    r"|clothes|trainers|shoes|bags|perfume|tobacco|cigarettes)"
+    r"|jailbr(?:eak|eaks|eaking|oken|oke)|(?:cracked|dodgy|hooky|moody|modded) (?:\w+ ){0,2}"
+    r"(?:iptv|box|fire ?sticks?|streams?|software|games?)|\biptv\b"
+    r"|(?:was|were|got|been|being|is being|has been|have been) arrested"
     # hurting or filming children
     r"|(?:hit|hits|hitting|smack(?:s|ed|ing)?|slap(?:s|ped|ping)?|whack(?:s|ed|ing)?|thump(?:s|ed"
     r"|ing)?|belt(?:s|ed|ing)?|punch(?:es|ed|ing)?|kick(?:s|ed|ing)?|strangl\w+|chok(?:es|ed"
@@ -811,7 +881,8 @@ _SOMEONE = re.compile(
     r"|teen|teenager|man|woman|neighbour|grandparent|nan|grandad)|(?:year|yr|y) ?\d|class \d"
     r"|reception|parents|mums|dads|kids|boys|girls|pupils|teachers|my (?:neighbour|friend)'?s?"
     r"|his|her|their|(?:some |a |these |those |older |local )?(?:lads|lad|youths|teenagers|teens)"
-    r"|my (?:brother|sister|cousin|mate|uncle|husband|wife|partner|ex|dad|mum|son|daughter))\b"
+    r"|my (?:brother|sister|cousin|mate|uncle|husband|wife|partner|ex|dad|mum|son|daughter)"
+    r"|dad|mum|father|mother)\b"
     r"|\b(?:year|yr|y) ?\d+s?\b",
     _I,
 )
@@ -819,6 +890,25 @@ _SOMEONE = re.compile(
 _VICTIM = re.compile(
     r"\b(?:was|were|got|been|get|gets|has been|have been)\s+(?:stolen|nicked|robbed|burgled"
     r"|mugged|pinched|swiped|broken into|vandalised|vandalized)$",
+    _I,
+)
+# Pointing at someone without naming them: "and I think we all know who", "naming no names".
+_POINTED = re.compile(
+    r"\bwe (?:all )?know (?:exactly )?who\b|\bnaming no names\b|\bno names? mentioned\b"
+    r"|\b(?:won'?t|not going to|not gonna) name (?:any )?names\b|\byou know who you are\b",
+    _I,
+)
+# "the shop next to Straits", "the lollipop man outside Straits": the school as a place.
+_LOCATED = re.compile(
+    r"\b(?:outside|near|next to|opposite|behind|by|across from|round the corner from"
+    r"|down the road from|up the road from)\s+$",
+    _I,
+)
+# One person by a job that is not the school's: "the treasurer", "the lollipop man".
+_PERSON_ROLE = re.compile(
+    r"\b(?:the|our|that|this|their|his|her)\s+(?:treasurer|PTA (?:chair|treasurer|secretary)"
+    r"|chair of the PTA|lollipop (?:man|lady|woman)|crossing patrol|minibus driver|coach driver"
+    r"|bus driver|bursar|club leader|coach|instructor|tutor|childminder|landlord)\b",
     _I,
 )
 _FIRST_PERSON_ANY = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|myself|we|we're|we've|us)\b", _I)
@@ -843,7 +933,8 @@ _CRITICISM = re.compile(
     r"|\b(?:the |this |our |my )?(?:school|head|headteacher|teachers?|staff|leadership|governors"
     r"|office|SLT|SCHOOLNAME)\s+(?:(?:doesn'?t|does not|don'?t|do not|never|can'?t|cannot|won'?t"
     r"|refuses? to|couldn'?t)\s+(?:even\s+)?(?:care|listen|bother|communicate|respond|reply"
-    r"|answer|be bothered|get (?:it|anything) right|organi[sz]e|manage|keep (?:children|kids)"
+    r"|answer|be bothered|do anything|do a thing|lift a finger|get (?:it|anything) right"
+    r"|organi[sz]e|manage|keep (?:children|kids)"
     r" safe|deal with (?:bullying|it)|do (?:their|its|his|her) job)"
     r"|never (?:repl(?:y|ies)|responds?|answers?|listens?|cares?|communicates?|bothers?))"
     r"|\b(?:what a|absolute|complete|total|utter) (?:joke|shambles|farce|disgrace|mess)\b"
@@ -852,7 +943,9 @@ _CRITICISM = re.compile(
     r"|\b(?:another|yet another) (?:inset day|pointless|ridiculous|useless)\b"
     # what the school has done to a family: "the school has let my son down"
     r"|\b(?:SCHOOLREF)(?:'s)?\s+(?:has|have|had|is|are|was|were)?\s*(?:really |completely "
-    r"|totally |utterly |just )?(?:gone downhill|going downhill|let (?:me|us|my \w+|our \w+"
+    r"|totally |utterly |just |still )?(?:refuses? to (?:let|allow)|refused to (?:let|allow)"
+    r"|ruined|(?:is )?ruining|done (?:absolutely )?(?:nothing|nowt|sod all)|gone downhill"
+    r"|going downhill|let (?:me|us|my \w+|our \w+"
     r"|him|her|them|everyone|the kids|the children|parents) down|failed (?:my|our|the|his|her"
     r"|their|these)? ?(?:son|daughter|child|children|kids|pupils|boy|girl|family|families)"
     r"|no idea|no clue|lost the plot|got it (?:so |all )?wrong|messed (?:it |this |everything )?up"
@@ -881,19 +974,27 @@ _CRITICISM = re.compile(
     r"|absurd|over the top|OTT|mad|bonkers|crazy|insane|nonsense)"
     r"|\b(?:poor|terrible|awful|zero|no|non-existent|rubbish|shocking|appalling|useless|lack of)"
     r" (?:communication|organisation|organization|leadership|management|support|response"
-    r"|follow[- ]up) (?:from|by|at|with) (?:SCHOOLREF)"
+    r"|follow[- ]up) (?:from|by|at|with) (?:the |this |our |my )?(?:class |form )?(?:SCHOOLREF)"
     # how a parent feels about the school
     r"|\b(?:not (?:at all |very |remotely )?(?:impressed|happy|pleased|satisfied)|(?:really |very "
     r"|so |extremely |absolutely )?(?:unhappy|upset|annoyed|livid|cross|frustrated|gutted"
-    r"|unimpressed|dissatisfied|sick|tired)) (?:with|at|by|about|of) (?:how |the way )?"
+    r"|unimpressed|dissatisfied|sick|tired|embarrassed|ashamed|disappointed))"
+    r" (?:with|at|by|about|of) (?:how |the way )?"
     r"(?:SCHOOLREF)"
     r"|\b(?:shocking|disgraceful|appalling|ridiculous|unbelievable|pathetic|typical) (?:how|that)"
     r" (?:SCHOOLREF)"
     r"|\bcan'?t believe (?:SCHOOLREF) (?:let|allowed|did|would|has|have|cancelled|made|thinks?)"
-    r"|\bwhy (?:does|do|did|can'?t|won'?t|doesn'?t|don'?t|is|are) (?:SCHOOLREF) (?:never|not|always"
-    r"|keep|even bother|think|insist)"
-    r"|\bnobody (?:at|in) (?:SCHOOLREF) (?:listens|cares|bothers|answers|replies|responds"
-    r"|does anything|gives a)"
+    r"|\bwhy (?:does|do|did|can'?t|won'?t|doesn'?t|don'?t|is|are|has|have) (?:SCHOOLREF)"
+    r" (?:never|not|always|keep|even bother|think|insist|been allowed|allowed|refuse)"
+    r"|\b(?:nobody|no-?one|no one) (?:at |in )(?:charge|(?:SCHOOLREF)) (?:ever |even )?"
+    r"(?:listens|cares|bothers|answers|replies|responds|does anything|gives a|can be bothered"
+    r"|could be bothered)"
+    r"|\bwho(?:ever)? (?:decided|thought) (?:that )?[^.!?\n]{1,60}? (?:was|were|is) a (?:good"
+    r"|great|brilliant|clever|genius|sensible) idea"
+    r"|\b(?:told|report(?:ed)? (?:\w+ ){0,4}?to|emailed|rang|phoned) (?:the office|the school"
+    r"|the head|the teacher|them|school|the staff)"
+    r"[^.!?\n]{0,20}?,? (?:and )?(?:still )?(?:nothing (?:was |has been |got )?done"
+    r"|nothing happened|nothing changed|nothing)\b"
     r"|\btypical (?:SCHOOLREF)(?=\s*[,.!?;:-]|\s+(?:again|as usual|as always)\b)"
     r"|\b(?:absolutely |so |really )?(?:fuming|furious|livid|raging|seething|disgusted"
     r"|appalled)\b(?=[^.!?\n]{0,40}?\b(?:SCHOOLREF)\b)",
@@ -919,12 +1020,27 @@ _JUDGED = re.compile(
     r"|an embarrassment|embarrassing|a let ?down|full of (?:themselves|himself|herself)"
     r"|up (?:themselves|himself|herself)|power[- ]mad|a law unto (?:themselves|himself|herself)"
     r"|vile|horrible|nasty|cold|the worst|getting worse|worse than useless|failing"
-    r"|no help|no use|no good|not good enough|not listening|never there)\b"
+    r"|no help|no use|no good|not good enough|not listening|never there|a glorified \w+)\b"
+    r"|\b(?:shouldn'?t|should not|should never|shouldnt) be (?:allowed )?(?:near|around|with"
+    r"|working with|in charge of) (?:kids|children|pupils|young people)\b"
+    r"|\b(?:ha(?:s|ve)|'s got|got|plays?|playing) (?:obvious |clear |such |their |his |her )?"
+    r"favourites\b"
+    r"|\bfail(?:s|ed|ing)? to (?:respond|reply|answer|act|deal with|follow (?:it )?up"
+    r"|acknowledge|return|listen|investigate|protect|safeguard|inform|tell|communicate"
+    r"|take (?:it|this|action))\b"
+    r"|\b(?:has|have|had|'ve|'s) (?:done|said) (?:absolutely )?(?:nothing|nowt|sod all"
+    r"|bugger all|fuck all|f all)\b"
+    r"|\b(?:say(?:s|ing)?|said|tell(?:s|ing)?|told) (?:parents |us |anyone )?(?:nothing|nowt)"
+    r" (?:to|about) (?:parents|us|anyone|families)\b"
+    r"|\bruin(?:s|ed|ing)? (?:what was |the |this |our |a )"
+    r"|\btast(?:e|es|ed|ing) like (?:cardboard|crap|shit|rubbish|sick|dog food|plastic|nothing"
+    r"|mush|slop)\b"
     r"|\b(?:doesn'?t|does not|don'?t|do not|never|can'?t|cannot|won'?t|wont|refuses? to"
     r"|couldn'?t|didn'?t|did not|dont|doesnt|cant|didnt|couldnt)\s+(?:even\s+|ever\s+|bother"
     r" to\s+|seem to\s+)?(?:listens?|cares?|bothers?|reply|replies|responds?|answers?"
     r"|communicates?|says? hello|smiles?|helps?|supports?|gets? back|returns? (?:calls|emails|my)"
-    r"|follows? (?:it )?up|tells? (?:us|parents"
+    r"|follows? (?:it )?up|be bothered|be arsed|meet (?:parents|us|me|with)|do anything"
+    r"|do a thing|lift a finger|fix (?:it|anything)|tells? (?:us|parents"
     r"|anyone)|keep (?:us|parents) (?:informed|updated|in the loop)|know what|have a clue"
     r"|deal with|do (?:anything|their job|his job|her job|its job|owt)|take (?:it|this|bullying"
     r"|us|parents|concerns) seriously|give a (?:damn|toss|shit|monkey'?s|crap))\b"
@@ -956,6 +1072,14 @@ _COMPLAINT = re.compile(
     r"|\b(?:disgusting|disgraceful|outrageous|scandalous|shameful|absurd|unreal|sad"
     r"|unbelievable|typical|shocking|appalling|ridiculous) (?:that|how)\b(?=[^.!?\n]{0,60}\b"
     r"(?:school|head|staff|teachers?|governors|office|SLT|SCHOOLNAME)\b)",
+    _I,
+)
+# "absolute joke" on its own says nothing of whom: where the sentence is about another body, it is
+# about that body ("the council still hasn't gritted the road by the school, absolute joke").
+_EXCLAIMED = re.compile(r"(?:what a|absolute|complete|total|utter) ", _I)
+_OTHER_BODY = re.compile(
+    r"\b(?:the )?(?:council|government|DfE|NHS|police|bus company|highways|Royal Mail|network rail"
+    r"|Tories|Labour|ministers?|the LA|local authority|water board|energy company)\b",
     _I,
 )
 # Sarcasm is left alone: "genius security" is praise in its words.
@@ -1241,6 +1365,12 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "his own",
     ),
     "threat": (
+        "smack",
+        "thump",
+        "wallop",
+        "lamp",
+        "headbutt",
+        "break",
         "kill",
         "murder",
         "stab",
@@ -1316,6 +1446,15 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "thick",
     ),
     "insult": (
+        "mum",
+        "mam",
+        "mom",
+        "dad",
+        "mother",
+        "sister",
+        "brother",
+        "nan",
+        "gran",
         "you",
         "ya ",
         "u ",
@@ -1346,6 +1485,11 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     ),
     # Criticism is of the school, its people or its rules: one of these must be there too.
     "criticism_target": (
+        "charge",
+        "office",
+        "club",
+        "dinners",
+        "head",
         "kids",
         "children",
         "pupils",
@@ -1442,6 +1586,14 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
     ),
     "masked": ("*", "#", "@", "f u c", "s h i"),
     "allegation": (
+        "lock",
+        "nearly",
+        "almost",
+        "where",
+        "pay for it",
+        "credit for",
+        "fiddl",
+        "help",
         "skim",
         "swip",
         "rob",
@@ -1629,6 +1781,68 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "obviously",
     ),
     "illegal": (
+        "hand",
+        "finger",
+        "shov",
+        "push",
+        "grab",
+        "drag",
+        "yank",
+        "throw",
+        "threw",
+        "manhandl",
+        "pinn",
+        "shak",
+        "shook",
+        "lock",
+        "hits",
+        "beats",
+        "smacks",
+        "slaps",
+        "thumps",
+        "punch",
+        "kicks",
+        "batters",
+        "belts",
+        "whacks",
+        "nearly",
+        "almost",
+        "zig",
+        "stink",
+        "stank",
+        "smell",
+        "smelt",
+        "reek",
+        "weed",
+        "skunk",
+        "dope",
+        "cannabis",
+        "ganja",
+        "joint",
+        "spliff",
+        "zoot",
+        "blunt",
+        "claim",
+        "lied",
+        "lie ",
+        "lying",
+        "fibbed",
+        "address",
+        "fake",
+        "counterfeit",
+        "knock",
+        "dodgy",
+        "hooky",
+        "moody",
+        "smuggled",
+        "jailbr",
+        "cracked",
+        "iptv",
+        "modded",
+        "arrested",
+        "fiddl",
+        "help",
+        "pay for it",
         "taking",
         "took",
         "questions asked",
@@ -1766,6 +1980,35 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "revenge porn",
     ),
     "criticism": (
+        "bothered",
+        "arsed",
+        "meet",
+        "anything",
+        "a thing",
+        "finger",
+        "fix",
+        "glorified",
+        "allowed",
+        "favourites",
+        "fail",
+        "nothing",
+        "nowt",
+        "sod all",
+        "bugger all",
+        "fuck all",
+        "ruin",
+        "like",
+        "charge",
+        "no-one",
+        "no one",
+        "idea",
+        "told",
+        "embarrass",
+        "ashamed",
+        "disappoint",
+        "refuse",
+        "refused",
+        "why ",
         "stuck",
         "snob",
         "snoot",
@@ -2039,6 +2282,8 @@ class Text:
             self.names_in(start, end)
             or bool(_ROLE_REF.search(chunk))
             or bool(_SCHOOL_REF.search(chunk))
+            or bool(_PERSON_ROLE.search(chunk))
+            or bool(_POINTED.search(self.text))
         )
 
     def staff_referent(
@@ -2054,7 +2299,7 @@ class Text:
             if start <= m.start < end and self.mention_kind(m) == "staff_name":
                 best_staff = max(best_staff, m.end)
         for m in self.school_spans if not people_only else ():
-            if start <= m.start() < end:
+            if start <= m.start() < end and not _LOCATED.search(self.text, 0, m.start()):
                 best_staff = max(best_staff, m.end())
         roles: tuple[re.Pattern[str], ...] = (
             (_UNIQUE_ROLE,)
@@ -2080,6 +2325,8 @@ class Text:
         """Someone named, or a one-person role, before `end` and after anyone else in the clause:
         who an act is pinned on."""
         if self.staff_referent(start, end, unique=True):
+            return True
+        if _PERSON_ROLE.search(self.text, start, end) or _POINTED.search(self.text):
             return True
         best = -1
         for m in self.mentions:
@@ -2464,6 +2711,8 @@ def _criticism(t: Text) -> Iterable[TextFinding]:
         if _NEGATED.search(text[max(0, m.start() - 12) : m.start()]):
             continue
         start, end = t.sentence_of(m.start())
+        if _EXCLAIMED.match(m.group()) and _OTHER_BODY.search(text, start, end):
+            continue
         about = ("school_decisions",) if _DECISIONS.search(text[start:end]) else ()
         yield TextFinding("school_criticism", m.start(), m.end(), 0.8, about=about)
     complaint = _complaint_pattern(t.school.name, tuple(t.school.short_names))
@@ -2495,7 +2744,9 @@ def _staff_abuse(t: Text) -> Iterable[TextFinding]:
         clause_end = min(
             [e for e in (t.text.find(c, f.end, end) for c in ",;:") if e >= 0] or [end]
         )
-        if t.staff_referent(clause, clause_end, people_only=True):
+        if t.staff_referent(clause, f.end, people_only=True) or t.staff_referent(
+            clause, clause_end, people_only=True
+        ):
             yield TextFinding("school_criticism", f.start, f.end, 0.7)
 
 
