@@ -217,3 +217,27 @@ def school_names(text, school):
 )
 def test_the_school_name_as_a_hashtag_a_handle_and_in_lower_case(text, found, school):
     assert school_names(text, school) == found
+
+
+def test_first_names_side_by_side_without_commas_are_a_list(school):
+    found = names("best day ever with Freya Poppy Maya at the leavers disco", school)
+    assert found == [
+        ("pupil_name", "Freya"),
+        ("pupil_name", "Poppy"),
+        ("pupil_name", "Maya"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lift share sorted, ring Lisa (Jack's mum) if you need a seat",
+        "Thanks so much to Lisa, Jack's mum, for the cakes",
+    ],
+)
+def test_a_parent_by_first_name_is_named_by_whose_parent_they_are(text, school):
+    assert ("parent_name", "Lisa") in names(text, school)
+
+
+def test_a_first_name_without_whose_parent_it_is_stays_no_parent(school):
+    assert names("Lisa said the cakes were lovely", school) == []

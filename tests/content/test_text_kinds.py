@@ -516,3 +516,58 @@ def test_offensive_families(text, span, school):
 
 def test_grades_with_a_star_are_not_masked_swearing(school):
     assert found("She got A*s in every test and a 5* review", school, "offensive") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("WELL DONE STRAITS, BEST SPORTS DAY EVER", "STRAITS"),
+        ("proud of straits today, what a nativity", "straits"),
+    ],
+)
+def test_a_post_all_in_one_case_names_the_school_by_its_short_name(text, span, school):
+    assert found(text, school, "school_name") == [span]
+
+
+@pytest.mark.parametrize(
+    "text", ["WE ARE IN DIRE STRAITS THIS MONTH", "sailing through the straits of dover"]
+)
+def test_the_word_stays_a_word_in_one_case_too(text, school):
+    assert found(text, school, "school_name") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Heads up, I'm on my own locking up tonight",
+        "The school is completely empty after 4 on Fridays",
+        "If the buzzer is broken just tailgate someone through the front door",
+        "Cameras in the hall haven't been recording since the storm",
+        "Only me and Tom in on Sunday moving the library",
+    ],
+)
+def test_more_security_families(text, school):
+    assert "security_sensitive" in kinds_of(text, school)
+
+
+def test_a_phone_number_is_no_door_code(school):
+    text = "The school office number is 01632 960000, ring before 9"
+    assert "security_sensitive" not in kinds_of(text, school)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two TA posts will be cut in the summer, not public yet",
+        "Found out my contract won't be renewed, gutted",
+        "Governors voted to suspend the deputy pending an investigation",
+        "Safeguarding meeting about the Hill family this afternoon",
+    ],
+)
+def test_staffing_matters_and_casework_are_confidential(text, school):
+    assert "confidential" in kinds_of(text, school)
+
+
+def test_a_surprise_kept_secret_is_no_confidence(school):
+    text = "Secret Santa names are strictly confidential until the party, no peeking!"
+    assert "confidential" not in kinds_of(text, school)

@@ -86,6 +86,12 @@ _ABOUT_NAMES = re.compile(
     r"|\bzodiac|\bstar sign|\b(?:leo|aries|gemini|libra|virgo|scorpio|pisces) season\b",
     re.IGNORECASE,
 )
+# Who a parent is, just after a first name: "Karen (Alfie's mum)", "Michelle, Ruby's mum".
+_PARENT_OF_AFTER = re.compile(
+    r"\s*[(,\-–]?\s*[A-Za-z]+['’]s (?:mum|mam|mom|mummy|dad|daddy|nan|nanna|gran|granny|grandma"
+    r"|grandad|step-?mum|step-?dad)\b",
+    re.IGNORECASE,
+)
 _CLASS_WORDS = frozenset({"year", "class", "reception", "nursery", "form", "group", "team"})
 
 
@@ -322,6 +328,16 @@ class NameIndex:
             single = self._single(toks, i)
             if single is not None:
                 pending.append((i, *single))
+            elif tok.cap and _PARENT_OF_AFTER.match(text, tok.end):
+                parents = tuple(
+                    sorted(
+                        p
+                        for p, parts in self.given.get(norm, ())
+                        if len(parts) == 1 and self.people[p].role == "parent"
+                    )
+                )
+                if parents:
+                    mentions.append(Mention(tok.start, tok.end, parents, 0.8, "first"))
             i += 1
         if pending:
             mentions.extend(self._resolve(text, toks, pending, mentions))
@@ -634,7 +650,21 @@ class NameIndex:
 
     def _outside_pair(self, text: str, toks: list[Token], i: int) -> bool:
         """ "Mo Farah": two first names side by side, both capitalised, that are no one's full
-        name on the roster are someone else's first name and surname."""
+        name on the roster are someone else's first name and surname. Three or more in a row
+        ("Sofia Ruby Aisha") are a list written without commas."""
+        run = 1
+        for step in (-1, 1):
+            k = i
+            while 0 <= k + step < len(toks) and self._joined(
+                text, toks, min(k, k + step), max(k, k + step)
+            ):
+                other = toks[k + step]
+                if not (other.cap and other.norm in self.given and len(other.norm) > 1):
+                    break
+                run += 1
+                k += step
+        if run >= 3:
+            return False
         for a, b in ((i - 1, i), (i, i + 1)):
             if a < 0 or b >= len(toks) or not self._joined(text, toks, a, b):
                 continue
@@ -686,6 +716,9 @@ class NameIndex:
             # the anchor may span several tokens: measure from its end, or to its start
             gap = text[m.end : toks[i].start] if k < i else text[toks[i].end : m.start]
             if len(gap) <= 6 and _LIST_JOIN.match(gap):
+                return True
+            # "Sofia Ruby Aisha": capitalised names side by side are a list without commas
+            if toks[i].cap and gap.strip(" ") == "" and 0 < len(gap) <= 2:
                 return True
         return False
 

@@ -156,6 +156,11 @@ _INCIDENT = re.compile(
     r"|\b(?:bit|punched|kicked|hit|scratched|spat at) (?:another|a) (?:child|kid|pupil|boy|girl)",
     _I,
 )
+# Secrecy about a surprise is a game, however strongly put: "Secret Santa names are strictly
+# confidential until the party".
+_SURPRISE = re.compile(
+    r"\bsecret santa\b|\bsurprise (?:party|present|visit|do|leaving do)\b|\bno peeking\b", _I
+)
 _STRONG_SECRET = re.compile(r"(?:strictly|private and|highly) |not |between |off |keep |don", _I)
 _DOB = re.compile(
     r"\b(?:d\.o\.b\.?|DOB|date of birth|birth ?date|born on)\b(?:\s*[:\-]?\s*"
@@ -222,7 +227,8 @@ _CASE_STRONG = re.compile(
     r"|social services |children'?s services |CP |child protection )?referral"
     r"|referr(?:ed|al) (?:him |her |them )?to (?:social services|children'?s services|the MASH"
     r"|CAMHS|the police|the LADO|early help)"
-    r"|safeguarding (?:concern|disclosure|referral|incident|issue)s?"
+    r"|safeguarding (?:concern|disclosure|referral|incident|issue|meeting|case|review|plan"
+    r"|conference|call|visit)s?"
     r" (?:about|for|regarding|re|with)"
     r"|looked[- ]after child(?:ren)?|LAC review|PEP meeting|(?:in|into) foster care"
     r"|(?:taken|put|placed) into care|care order|disclosed (?:that|abuse|to me|to us)"
@@ -253,7 +259,16 @@ _BUSINESS = re.compile(
     r"|before (?:it'?s|they'?re|it is) (?:published|announced|made public)"
     r"|unpublished|embargo(?:ed)?"
     r"|(?:staff |teachers'? |the head'?s )(?:salary|salaries|pay) (?:is|are)"
-    r"|salary of (?:the|our|mr|mrs|miss|ms)|(?:is|are) (?:going to be |being )?made redundant)\b",
+    r"|salary of (?:the|our|mr|mrs|miss|ms)|(?:is|are) (?:going to be |being )?made redundant"
+    # staffing matters before they are announced: contracts, redundancies, suspensions
+    r"|(?:will|to|going to|could|may|might|set to) be made redundant"
+    r"|(?:posts?|jobs?|roles?) (?:will be|are being|are going to be|to be|are) (?:cut|axed|lost"
+    r"|made redundant|going)"
+    r"|contracts? (?:won'?t|will not|isn'?t|aren'?t|is not|are not|not)"
+    r" (?:be |being |going to be )?renewed|not renewing (?:my|our|her|his|their) contracts?"
+    r"|suspend(?:ed|ing)? (?:\w+ ){1,3}pending|pending (?:an|the) investigation"
+    r"|(?:is|'s|are|'re|was|were|hes|shes|theyre) being (?:sacked|dismissed|let go|suspended"
+    r"|disciplined|managed out|performance managed))\b",
     _I,
 )
 _ADDRESS = re.compile(
@@ -338,9 +353,20 @@ _SECURITY = re.compile(
     r" (?:been )?(?:lock|close|shut|work|locked|closed|shut|worked|working|locking|shutting)s?\b"
     r"|\bthe only (?:adult|member of staff|person|one|staff member|grown-?up) (?:in|on|at)"
     r" (?:the )?(?:building|site|school|premises)\b"
-    r"|\b(?:(?:you|anyone|people|kids) can (?:get|walk|wander|climb|just walk|come) (?:in|into"
+    r"|\b(?:(?:you|anyone|people|kids) (?:can|could) (?:get|walk|wander|climb|just walk|come)"
+    r" (?:in|into"
     r"|through|over)|(?:easy|easily) to (?:get|climb|walk) in)\b"
     # one adult alone on site, or locking up alone
+    r"|\b(?:on (?:my|his|her|their) own|alone|by (?:my|him|her)self) (?:locking|opening|closing)"
+    r" up\b"
+    r"|\b(?:building|school|site|premises|office)(?:'s| is| will be| was) (?:\w+ )?empty\b"
+    r"|\btailgat(?:e|es|ed|ing) (?:someone|somebody|people|parents|in|through|behind)"
+    r"|\b(?:only|just) (?:me|us|me and \w+|the two of us|two of us) (?:in|on site|in school"
+    r"|in the building) (?:on|at|this|tonight|from|over|until|till)\b"
+    r"|\b(?:cctv|cameras?)\b[^.!?\n]{0,25}?(?:haven'?t|hasn'?t|aren'?t|isn'?t|don'?t|doesn'?t"
+    r"|not) (?:been )?(?:recorded|recording|worked|working)"
+    r"|\b(?:alarm|cctv|cameras?|gate|door|lock)'s (?:been )?(?:broken|disabled|off|down"
+    r"|faulty|not working|switched off)"
     r"|\b(?:locks?|locking) up (?:on (?:his|her|my|their) own|alone|by (?:him|her|my)self)"
     r"|\b(?:on (?:his|her|my|their) own|alone|by (?:him|her|my)self) (?:in|at) (?:the )?"
     r"(?:building|school|site|premises|office)\b"
@@ -358,6 +384,9 @@ _SECURITY = re.compile(
     r"\b\d{1,2}(?:[:.]\d{2}|\s?(?:am|pm))",
     _I,
 )
+
+
+_PHONE_AFTER = re.compile(r".*?\b(?:\+44\s?|0)\d{3,4}\s?\d{3}\s?\d{3,4}", _I)
 
 
 # -- offensive ------------------------------------------------------------------------------------
@@ -1274,6 +1303,14 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         "asylum",
     ),
     "business": (
+        "redundant",
+        "posts",
+        "jobs",
+        "roles",
+        "contract",
+        "suspend",
+        "pending",
+        "being",
         "budget",
         "redundan",
         "restructur",
@@ -1294,6 +1331,15 @@ _NEEDLES: dict[str, tuple[str, ...]] = {
         " pay ",
     ),
     "security": (
+        "empty",
+        "tailgat",
+        "only me",
+        "just me",
+        "only us",
+        "camera",
+        "alarm",
+        "locking",
+        "could",
         "exit",
         "entrance",
         "cctv",
@@ -2256,7 +2302,10 @@ class Text:
         self.tokens = tokenize(text)
         self.mentions: list[Mention] = school.names.find(text, self.tokens)
         self.sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
-        self.school_spans = list(_school_names(school).finditer(text)) if school.name else []
+        caseless = text.isupper() or not any(c.isupper() for c in text)
+        self.school_spans = (
+            list(_school_names(school, caseless).finditer(text)) if school.name else []
+        )
         self.keys = _keys_in(self.lower, _SCAN_LOWER) | _keys_in(text, _SCAN_CASED)
         self.offensive: list[TextFinding] = []
 
@@ -2358,7 +2407,9 @@ class Text:
 
 
 @cache
-def _school_names_pattern(names: tuple[str, ...], worded: tuple[str, ...]) -> re.Pattern[str]:
+def _school_names_pattern(
+    names: tuple[str, ...], worded: tuple[str, ...], caseless: bool = False
+) -> re.Pattern[str]:
     def alt(items: Iterable[str]) -> str:
         return "|".join(
             r"\s+".join(re.escape(w) for w in n.split())
@@ -2380,7 +2431,15 @@ def _school_names_pattern(names: tuple[str, ...], worded: tuple[str, ...]) -> re
     tagged = r"(?<=[#@])(?i:" + joined + r")(?![a-z0-9_]|\.\w)"
     # A short name that is also a word, in lower case, where the word would make no sense: the
     # word lives in "dire straits" and "the straits of Malacca"; "straits sports day" is the school.
-    if worded:
+    if worded and caseless:
+        # A post all in capitals or all in lower case: its case says nothing, and the short name
+        # is the school wherever it is not the word ("IN DIRE STRAITS", "straits of dover").
+        parts.append(
+            r"(?<!dire )(?<!desperate )(?<!financial )(?<!difficult )(?<!narrow )(?<!the )"
+            r"(?<!these )(?<!such )(?i:(?<!dire )(?<!desperate )(?<!financial )(?<!difficult )"
+            r"(?<!narrow )(?<!the )(?<!these )(?<!such )" + alt(worded) + r")(?!\s+(?i:of)\b)"
+        )
+    elif worded:
         parts.append(
             r"(?<!dire )(?<!desperate )(?<!financial )(?<!difficult )(?<!narrow )(?<!the )"
             r"(?<!these )(?<!such )(?i:" + alt(worded) + r")(?!\s+of\b)(?=\s+(?:sports|summer"
@@ -2391,7 +2450,7 @@ def _school_names_pattern(names: tuple[str, ...], worded: tuple[str, ...]) -> re
     return re.compile(r"(?<![\w@.#])(?:" + "|".join(parts) + r")(?![\w@])|" + tagged)
 
 
-def _school_names(school: SchoolContext) -> re.Pattern[str]:
+def _school_names(school: SchoolContext, caseless: bool = False) -> re.Pattern[str]:
     from smpolicy.content.lexicon import dictionary, fold
 
     lower_words = dictionary()[0]
@@ -2401,7 +2460,7 @@ def _school_names(school: SchoolContext) -> re.Pattern[str]:
             worded.append(short)
         else:
             plain.append(short)
-    return _school_names_pattern(tuple(plain), tuple(worded))
+    return _school_names_pattern(tuple(plain), tuple(worded), caseless)
 
 
 def check_text(text: str, school: SchoolContext) -> list[TextFinding]:
@@ -2479,6 +2538,8 @@ def _confidential(t: Text) -> Iterable[TextFinding]:
         for m in _CONFIDENTIAL.finditer(text):
             start, end = t.sentence_of(m.start())
             if _CONFIDENCE_KEPT.search(text, start, end) and not _STRONG_SECRET.match(m.group()):
+                continue
+            if _SURPRISE.search(text, start, end):
                 continue
             yield TextFinding("confidential", m.start(), m.end(), 0.85)
     if t.has("pupil_data"):
@@ -2569,6 +2630,8 @@ def _security(t: Text) -> Iterable[TextFinding]:
     if not t.has("security"):
         return
     for m in _SECURITY.finditer(t.text):
+        if _PHONE_AFTER.match(t.text, m.start(), m.end() + 16) and "number" in m.group().lower():
+            continue
         yield TextFinding(
             "security_sensitive", m.start(), m.end(), 0.85, about=("school_information",)
         )
