@@ -54,6 +54,11 @@ FOLDS = 5
 L2 = 0.03  # chosen by the cross-validation below among 0.01, 0.03, 0.1, 0.3, 1 and 3
 MIN_PRECISION = 0.9
 MIN_ADDED = 3
+# Kinds the scorer is not used for. Security: once the rules' families covered the second blind
+# set, cross-validation found the scorer's security additions all wrong (2 of 2), on the blind set
+# it cost precision (0.92 to 0.81), and it took routine notices ("the main gate is locked at 8:50")
+# for codes; what is security-sensitive is specific wording the rules list.
+NOT_LEARNED = frozenset({"security_sensitive"})
 
 
 def _post_quality() -> Any:
@@ -250,7 +255,12 @@ def main(argv: list[str] | None = None) -> None:
     data = sentences_of(load_posts(files), school)
     print(f"corpus: {', '.join(p.name for p in files)}")
     oof = cross_validate(data)
-    thresholds = np.array([threshold(oof[:, j], data.labels[:, j]) for j in range(len(KINDS))])
+    thresholds = np.array(
+        [
+            2.0 if kind in NOT_LEARNED else threshold(oof[:, j], data.labels[:, j])
+            for j, kind in enumerate(KINDS)
+        ]
+    )
     report(f"{FOLDS}-fold cross-validation, grouped by post", data, oof, thresholds)
     used, weights, bias = train(data)
     model = as_model(used, weights, bias, thresholds)
