@@ -169,3 +169,22 @@ def test_a_finding_read_from_a_picture_says_which_picture_and_where(school, post
     code = next(f for f in result["findings"] if f["kind"] == "security_sensitive")
     assert code["image"] == 0 and code["source"] == "image_text" and len(code["box"]) == 4
     assert result["verdict"] == "prohibited"
+
+
+def test_what_the_author_declares_counts_for_the_post_but_not_for_each_finding(school, post):
+    import pytest
+
+    from smpolicy.content.checker import PostError
+
+    hinted = "We all know who has been dipping into the PTA funds, Oliver Smith told me"
+    plain = check_post(post(hinted), school)
+    declared = check_post({**post(hinted), "declared": ["defamatory", "illegal_conduct"]}, school)
+    assert declared["situation"]["content"]["defamatory"] is True
+    assert declared["declared"] == ["defamatory", "illegal_conduct"]
+    assert declared["verdict"] == "prohibited"
+    # The pupil's name keeps its own severity: the answers are about the post as a whole.
+    def name_severity(result):
+        return next(f["severity"] for f in result["findings"] if f["kind"] == "pupil_name")
+    assert name_severity(declared) == name_severity(plain)
+    with pytest.raises(PostError, match="declared: expected a list drawn from"):
+        check_post({**post(hinted), "declared": ["rude"]}, school)

@@ -128,3 +128,33 @@ def test_saving_a_draft_keeps_the_tags(client, teacher, pupil, give_consent, fac
     post = OfficialPost.objects.get()
     assert list(post.tagged_pupils.all()) == [pupil]
     assert post.events.filter(action="tagged").exists()
+
+
+def test_what_the_author_says_is_true_of_a_post_counts_as_if_it_had_been_found(client, teacher):
+    """The text checks miss allegations put in words they were not shown ("we all know who's been
+    dipping into the PTA funds"); the author is asked, and a ticked answer reaches the engine."""
+    hinted = "We all know who has been dipping into the PTA funds this year."
+    unticked = check(client, teacher, text=hinted, account="personal")
+    assert 'data-verdict="prohibited"' not in unticked.content.decode()
+    ticked = check(client, teacher, text=hinted, account="personal",
+                   declared=["defamatory", "illegal_conduct"])
+    html = ticked.content.decode()
+    assert 'data-verdict="prohibited"' in html
+    assert "You said: It links the school or someone to illegal conduct" in html or (
+        "You said: It makes an allegation against someone" in html
+    )
+
+
+def test_the_api_takes_the_same_answers_and_names_a_wrong_one(client, teacher):
+    client.force_login(teacher.user)
+    post = {"text": "We all know who has been dipping into the PTA funds this year.",
+            "author": {"role": "staff"}, "channel": {"account": "personal", "platform": "facebook"},
+            "declared": ["defamatory"]}
+    response = client.post("/api/posts/check", post, content_type="application/json")
+    assert response.status_code == 200
+    result = response.json()
+    assert result["declared"] == ["defamatory"]
+    assert result["situation"]["content"]["defamatory"] is True
+    bad = client.post("/api/posts/check", {**post, "declared": ["rude"]},
+                      content_type="application/json")
+    assert bad.status_code == 422 and bad.json()["field"] == "declared"

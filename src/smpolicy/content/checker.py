@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,20 @@ class Post:
     permissions: dict[str, Any] | None
     school_activity: bool | None
     images_of: list[str] | None
+    declared: list[str] = field(default_factory=list)
+
+
+# What the author may say is true of a post: the meaning-based facts the text checks can miss when
+# put in words they were not shown (README, "Checking posts: quality").
+DECLARABLE = (
+    "confidential",
+    "security_sensitive",
+    "illegal_conduct",
+    "defamatory",
+    "discriminatory",
+    "damaging_to_school",
+    "inappropriate",
+)
 
 
 def read_post(post: Any, base_dir: Path | None = None) -> Post:
@@ -170,6 +184,11 @@ def read_post(post: Any, base_dir: Path | None = None) -> Post:
         not isinstance(images_of, list) or any(x not in v.IMAGES_OF for x in images_of)
     ):
         raise PostError("images_of", f"expected a list drawn from {', '.join(v.IMAGES_OF)}")
+    declared = post.get("declared")
+    if declared is not None and (
+        not isinstance(declared, list) or any(x not in DECLARABLE for x in declared)
+    ):
+        raise PostError("declared", f"expected a list drawn from {', '.join(DECLARABLE)}")
     return Post(
         text=text,
         images=resolved,
@@ -178,6 +197,7 @@ def read_post(post: Any, base_dir: Path | None = None) -> Post:
         permissions=dict(permissions) if permissions is not None else None,
         school_activity=activity,
         images_of=images_of,
+        declared=list(dict.fromkeys(declared or [])),
     )
 
 
@@ -313,7 +333,9 @@ def check_post(
 
     # -- the engine decides --------------------------------------------------------------------
     base = _base_situation(p)
-    content: dict[str, Any] = {}
+    # What the author says is true of it counts for the post as if the checker had found it
+    # (each finding's own severity stays its own).
+    content: dict[str, Any] = dict.fromkeys(p.declared, True)
     for item in found:
         if not item.learned:
             _merge(content, item.facts)
@@ -381,6 +403,8 @@ def check_post(
     }
     if checks:
         result["checks"] = checks
+    if p.declared:
+        result["declared"] = list(p.declared)
     if related:
         result["related_decisions"] = related
     if reports:

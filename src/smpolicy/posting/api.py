@@ -210,6 +210,9 @@ def check_post(request: HttpRequest) -> HttpResponse | Status[dict[str, Any]]:
             account=account,
             platform=platform,
             role=role,
+            school_activity=_field(post, "school_activity", bool),
+            images_of=_field(post, "images_of", list),
+            declared=_field(post, "declared", list),
         )
     except BadPost as exc:
         return Status(422, {"error": str(exc), "field": exc.field})

@@ -100,6 +100,7 @@ def build_post(
     permissions: dict[str, bool],
     school_activity: bool | None = None,
     images_of: list[str] | None = None,
+    declared: list[str] | None = None,
 ) -> dict[str, Any]:
     channel: dict[str, Any] = {}
     if account:
@@ -118,6 +119,8 @@ def build_post(
         post["school_activity"] = school_activity
     if images_of:
         post["images_of"] = list(images_of)
+    if declared:
+        post["declared"] = list(declared)
     return post
 
 
@@ -158,11 +161,13 @@ def check(
     on: dt.date | None = None,
     school_activity: bool | None = None,
     images_of: list[str] | None = None,
+    declared: list[str] | None = None,
 ) -> dict[str, Any]:
     """The contract's result for a post by ``author`` (the signed-in person), with the author's
     permissions from the registers. ``role`` is used only when there is no author (an
     administrator's account not linked to a person). ``school_activity`` and ``images_of`` are
-    the author's answers to "is it about a school activity?" and "who is shown?"."""
+    the author's answers to "is it about a school activity?" and "who is shown?"; ``declared`` what
+they say is true of it (content flags the text checks can miss)."""
     on = on or today()
     role = author.role if author is not None else role
     if not role:
@@ -181,6 +186,7 @@ def check(
             permissions=perms,
             school_activity=school_activity,
             images_of=images_of,
+            declared=declared,
         )
         return _run(post, school)
 

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from smpolicy.asking import labels
+from smpolicy.content.checker import DECLARABLE
 from smpolicy.platforms.catalogue import default_catalogue
 from smpolicy.policy.vocabulary import ACCOUNTS
 from smpolicy.posting.models import (
@@ -111,6 +112,14 @@ class CheckForm(forms.Form):
             ("governors", "Governors"),
             ("community", "Parents or other people"),
         ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    declared = forms.MultipleChoiceField(
+        label="Does it do any of these?",
+        help_text="The checker looks for them, but cannot catch every way of saying them: tick "
+        "what is true, and the answer counts as if it had found it.",
+        choices=[(flag, labels.FLAGS[flag]) for flag in DECLARABLE],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

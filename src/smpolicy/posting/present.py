@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
+from smpolicy.asking import labels
 from smpolicy.asking.views import present as present_decision
 from smpolicy.policy import Engine
 
@@ -193,4 +194,5 @@ def present_result(
             severity: sum(1 for f in findings if f["severity"] == severity)
             for severity in ("block", "warn", "info")
         },
+        "declared": [labels.FLAGS.get(flag, flag) for flag in result.get("declared", [])],
     }

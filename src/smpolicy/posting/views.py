@@ -160,6 +160,7 @@ def check_page(request: HttpRequest) -> HttpResponse:
                         role="staff",
                         school_activity=data["school_activity"],
                         images_of=form.images_of(),
+                        declared=data["declared"],
                     )
                 except checking.CheckInputError as exc:
                     form.add_error(None, str(exc))
