@@ -48,6 +48,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from smpolicy.heif import is_heif, register_opener
+
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 MAX_IMAGE_PIXELS = 50_000_000
 FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF"})
@@ -175,19 +177,11 @@ def _read_bytes(source: ImageSource) -> tuple[bytes, str]:
     return data, name
 
 
-@cache
-def _heif_opener() -> None:
-    # iPhones save photos as HEIC; pillow-heif (libheif inside its wheel) lets Pillow open them.
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-
-
 def load_image(source: ImageSource) -> LoadedImage:
     """Decode a picture safely: size and pixel limits first, then decode, upright, as RGB."""
     data, name = _read_bytes(source)
-    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
-        _heif_opener()
+    if is_heif(data):  # iPhones' photos
+        register_opener()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

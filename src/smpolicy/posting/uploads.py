@@ -31,6 +31,8 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from smpolicy.heif import is_heif, register_opener
+
 MAX_IMAGE_BYTES = 15 * 1024 * 1024
 MAX_IMAGES = 10
 MAX_TOTAL_BYTES = 40 * 1024 * 1024
@@ -99,16 +101,10 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
-def is_heic(head: bytes) -> bool:
-    return head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc")
-
-
 def heic_to_jpeg(data: bytes, name: str = "image") -> bytes:
     """An iPhone's HEIC photo as a JPEG, with its EXIF (so its location is still found), sized
     from the header before a pixel is decoded. Posts go out as JPEG anyway."""
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
+    register_opener()
     try:
         with Image.open(io.BytesIO(data), formats=["HEIF"]) as image:
             width, height = image.size
@@ -156,7 +152,7 @@ def validate_image(data: bytes, name: str = "image") -> CheckedImage:
             "save a smaller copy and try again"
         )
     converted_from = ""
-    if is_heic(data[:16]):
+    if is_heif(data[:16]):
         data, converted_from = heic_to_jpeg(data, name), "HEIC"
     kind = sniff(data[:16])
     if kind is None:

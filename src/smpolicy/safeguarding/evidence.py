@@ -28,6 +28,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.db import transaction
 
+from smpolicy.heif import is_heif, register_opener
 from smpolicy.safeguarding.models import Evidence, EvidenceText, Report
 from smpolicy.schools.models import Person
 
@@ -166,7 +167,7 @@ def _by_signature(head: bytes) -> FileType | None:
         return WEBP
     if head.startswith(b"%PDF-"):
         return PDF
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
+    if is_heif(head):
         return HEIC
     if head.startswith(b"PK\x03\x04"):
         return ZIP
@@ -225,13 +226,6 @@ def check_file(path: Path, name: str) -> FileType:
 _PIL_FORMATS = {PNG: "PNG", JPEG: "JPEG", GIF: "GIF", WEBP: "WEBP", HEIC: "HEIF"}
 
 
-def _heif_opener() -> None:
-    # Registered on first need: Pillow then opens HEIC like any picture (pillow-heif's libheif).
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-
-
 def needs_view_copy(content_type: str) -> bool:
     """Whether a picture must be turned into a JPEG to be shown in a browser or read by OCR."""
     return content_type == HEIC.content_type
@@ -243,7 +237,7 @@ def view_copy(path: Path) -> bytes:
 
     from PIL import Image, ImageOps
 
-    _heif_opener()
+    register_opener()
     with Image.open(path) as image:
         upright = ImageOps.exif_transpose(image).convert("RGB")
     out = io.BytesIO()
@@ -264,7 +258,7 @@ def _check_image(path: Path, name: str, found: FileType) -> None:
         "Add a smaller screenshot instead."
     )
     if found is HEIC:
-        _heif_opener()
+        register_opener()
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
