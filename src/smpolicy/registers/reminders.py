@@ -46,6 +46,7 @@ from smpolicy.registers.models import (
     settings_for,
 )
 from smpolicy.registers.oversight import filtering_review_state, named_responsibles
+from smpolicy.schools.mailing import address_of
 from smpolicy.schools.models import Person, School
 from smpolicy.schools.positions import headteacher, holders
 
@@ -373,17 +374,10 @@ def due_reminders(school: School, now: dt.datetime) -> list[Due]:
     return collect.due
 
 
-def _address(person: Person) -> str:
-    if person.email:
-        return person.email
-    user = person.user
-    return user.email if user is not None and user.email else ""
-
-
 def email(reminder: Reminder, now: dt.datetime | None = None) -> bool:
     """E-mail one reminder; records the outcome. True when sent."""
     person = reminder.recipient
-    address = _address(person)
+    address = address_of(person)
     reminder.email_attempts += 1
     if not address:
         reminder.email_problem = "No e-mail address is recorded for this person."
@@ -454,7 +448,7 @@ def retry_emails(school: School, now: dt.datetime) -> int:
         created_at__lt=now,  # not the ones that failed a moment ago in this run
     ).select_related("recipient__user", "school")
     for reminder in failed:
-        if _address(reminder.recipient):
+        if address_of(reminder.recipient):
             sent += email(reminder, now)
     return sent
 
