@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import sys
 from argparse import ArgumentParser
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from smpolicy.schools.importing import CsvReport
 from smpolicy.schools.models import School
 
 
 class CsvImportCommand(BaseCommand):
-    def run_import(self, school: School, source: Any, dry_run: bool) -> Any:
-        """Import ``source`` (a path or bytes); returns a report with ``ok``, ``errors`` and
-        ``as_text()``."""
-        raise NotImplementedError
+    # The import itself: (school, path or bytes, dry_run=...) -> a CsvReport.
+    importer: Callable[..., CsvReport]
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="the CSV file, or - to read standard input")
@@ -51,7 +51,7 @@ class CsvImportCommand(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"There is no file {file!r}.")
             source = path
-        report = self.run_import(found, source, dry_run)
+        report = self.importer(found, source, dry_run=dry_run)
         self.stdout.write(report.as_text())
         if not report.ok:
             raise CommandError(

@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -88,7 +89,7 @@ class RowOutcome:
 
 
 @dataclass
-class CsvReport:
+class CsvReport(ABC):
     """What an all-or-nothing CSV import did, or would do: its counts, or its errors by row."""
 
     dry_run: bool = False
@@ -106,8 +107,9 @@ class CsvReport:
     def error(self, row: int, column: str | None, message: str) -> None:
         self.errors.append(RowError(row, column, message))
 
+    @abstractmethod
     def counts(self) -> str:
-        raise NotImplementedError
+        """What the import did, in words: "3 created, 1 updated, ..."."""
 
     def summary(self) -> str:
         counts = self.counts()

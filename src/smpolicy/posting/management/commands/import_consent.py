@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from smpolicy.posting.consent_import import ConsentImportReport, import_consent
+from smpolicy.posting.consent_import import import_consent
 from smpolicy.schools.import_command import CsvImportCommand
-from smpolicy.schools.models import School
 
 
 class Command(CsvImportCommand):
@@ -16,5 +13,4 @@ class Command(CsvImportCommand):
         "(exit code 2); importing the same file again changes nothing."
     )
 
-    def run_import(self, school: School, source: Any, dry_run: bool) -> ConsentImportReport:
-        return import_consent(school, source, dry_run=dry_run)
+    importer = staticmethod(import_consent)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from smpolicy.schools.import_command import CsvImportCommand
-from smpolicy.schools.importing import ImportReport, import_people
-from smpolicy.schools.models import School
+from smpolicy.schools.importing import import_people
 
 
 class Command(CsvImportCommand):
@@ -16,5 +13,4 @@ class Command(CsvImportCommand):
         "parent_of, relationship). Nothing is saved if any row has an error (exit code 2)."
     )
 
-    def run_import(self, school: School, source: Any, dry_run: bool) -> ImportReport:
-        return import_people(school, source, dry_run=dry_run)
+    importer = staticmethod(import_people)
