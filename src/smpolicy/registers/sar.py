@@ -229,6 +229,14 @@ def _names_others(post: Any) -> bool:
     return post.tagged_pupils.exists() or any(f.get("kind") in _NAMES for f in findings)
 
 
+def _post_data(post: Any) -> dict[str, Any]:
+    return {
+        "platform": post.platform, "text": post.text, "state": post.get_status_display(),
+        "written": post.created, "published": post.published_at,
+        "pictures": post.images.count(),
+    }
+
+
 def _posting(person: Person) -> Iterator[dict]:
     """Official posts written, approved or tagged in; photo consents; spokesperson approvals and
     written permissions to use the school's name and logo."""
@@ -236,17 +244,11 @@ def _posting(person: Person) -> Iterator[dict]:
     post_model = optional_model("posting", "OfficialPost")
     if post_model is not None:
         for post in post_model._default_manager.filter(school=school, author=person):
-            yield _item("posting.post", str(post.pk), "An official post you wrote", {
-                "platform": post.platform, "text": post.text, "state": post.get_status_display(),
-                "written": post.created, "published": post.published_at,
-                "pictures": post.images.count(),
-            }, THIRD_PARTY if _names_others(post) else "")
+            yield _item("posting.post", str(post.pk), "An official post you wrote",
+                        _post_data(post), THIRD_PARTY if _names_others(post) else "")
         for post in post_model._default_manager.filter(school=school, tagged_pupils=person):
-            yield _item("posting.tagged", str(post.pk), "An official post you are shown in", {
-                "platform": post.platform, "text": post.text, "state": post.get_status_display(),
-                "written": post.created, "published": post.published_at,
-                "pictures": post.images.count(),
-            }, THIRD_PARTY)
+            yield _item("posting.tagged", str(post.pk), "An official post you are shown in",
+                        _post_data(post), THIRD_PARTY)
     approval_model = optional_model("posting", "PostApproval")
     if approval_model is not None:
         for approval in approval_model._default_manager.filter(school=school, approver=person):
