@@ -116,14 +116,9 @@ class Post:
 
 # What the author may say is true of a post: the meaning-based facts the text checks can miss when
 # put in words they were not shown (README, "Checking posts: quality").
-DECLARABLE = (
-    "confidential",
-    "security_sensitive",
-    "illegal_conduct",
-    "defamatory",
-    "discriminatory",
-    "damaging_to_school",
-    "inappropriate",
+# (Not the activity, asked on its own, nor branding, which the checks do find.)
+DECLARABLE = tuple(
+    f for f in v.CONTENT_FLAGS if f not in ("school_activity", "school_branding")
 )
 
 

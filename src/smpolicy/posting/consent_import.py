@@ -16,7 +16,6 @@ every answer (PhotoConsent is append-only), so an import never rewrites what was
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from smpolicy.schools.importing import (
     _column_name,
     _delimiter,
     _read_text,
+    read_date,
 )
 from smpolicy.schools.models import Person, School
 
@@ -39,7 +39,6 @@ PUPIL_COLUMNS: tuple[str, ...] = ("pupil", "upn", "external_id")
 REQUIRED: tuple[str, ...] = ("use", "status")
 OPTIONAL: tuple[str, ...] = ("given_by", "given_on", "valid_until")
 NOTE = "Imported from the MIS"
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _words(value: str) -> str:
@@ -70,19 +69,6 @@ class ConsentImportReport(CsvReport):
 
     def as_text(self) -> str:
         return "\n".join([self.summary(), *(str(e) for e in self.errors), *self.lines])
-
-
-def _date(report: ConsentImportReport, row: int, column: str, raw: str) -> dt.date | None:
-    value = raw.strip()
-    if not value:
-        return None
-    try:
-        if not _ISO_DATE.fullmatch(value):
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        report.error(row, column, f"{value!r} is not a date (YYYY-MM-DD)")
-        return None
 
 
 class _Import:
@@ -145,8 +131,8 @@ class _Import:
                 "status",
                 f"{raw_status.strip()!r} is not an answer; use granted, not granted or requested",
             )
-        given_on = _date(self.report, row, "given_on", record.get("given_on", ""))
-        valid_until = _date(self.report, row, "valid_until", record.get("valid_until", ""))
+        given_on = read_date(self.report, row, "given_on", record.get("given_on", ""))
+        valid_until = read_date(self.report, row, "valid_until", record.get("valid_until", ""))
         given_by = self._parent(row, pupil, record.get("given_by", "")) if pupil else None
         if pupil is not None and use is not None:
             first = self.seen.setdefault((pupil.pk, use), row)

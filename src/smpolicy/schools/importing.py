@@ -124,6 +124,20 @@ class CsvReport(ABC):
         return f"Imported: {counts}."
 
 
+def read_date(report: CsvReport, row: int, column: str, raw: str) -> dt.date | None:
+    """A YYYY-MM-DD cell as a date; None when empty, or wrong (the error is on the report)."""
+    value = raw.strip()
+    if not value:
+        return None
+    try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        report.error(row, column, f"{value!r} is not a date (YYYY-MM-DD)")
+        return None
+
+
 @dataclass
 class ImportReport(CsvReport):
     created: int = 0
@@ -200,15 +214,7 @@ class _Import:
             _name(raw) if column in {"first_name", "last_name", "preferred_name"} else raw.strip()
         )
         if column in DATE_COLUMNS:
-            if not value:
-                return None
-            try:
-                if not _ISO_DATE.fullmatch(value):
-                    raise ValueError
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                self.report.error(row, column, f"{raw.strip()!r} is not a date (YYYY-MM-DD)")
-                return None
+            return read_date(self.report, row, column, value)
         if column == "role":
             value = value.lower()
             if value not in PERSON_ROLES:
