@@ -101,18 +101,21 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def _refuse_too_many_pixels(name: str, width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise UploadError(
+            f"{name}: {width} x {height} pixels is more than the "
+            f"{MAX_PIXELS // 1_000_000} megapixels allowed; save a smaller copy"
+        )
+
+
 def heic_to_jpeg(data: bytes, name: str = "image") -> bytes:
     """An iPhone's HEIC photo as a JPEG, with its EXIF (so its location is still found), sized
     from the header before a pixel is decoded. Posts go out as JPEG anyway."""
     register_opener()
     try:
         with Image.open(io.BytesIO(data), formats=["HEIF"]) as image:
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise UploadError(
-                    f"{name}: {width} x {height} pixels is more than the "
-                    f"{MAX_PIXELS // 1_000_000} megapixels allowed; save a smaller copy"
-                )
+            _refuse_too_many_pixels(name, *image.size)
             exif = image.info.get("exif")
             out = io.BytesIO()
             image.convert("RGB").save(out, format="JPEG", quality=90, exif=exif or b"")
@@ -164,11 +167,7 @@ def validate_image(data: bytes, name: str = "image") -> CheckedImage:
             image = Image.open(io.BytesIO(data), formats=[fmt])
             width, height = image.size
             # The header's size is read before any pixel is decoded: refuse a bomb here.
-            if width * height > MAX_PIXELS:
-                raise UploadError(
-                    f"{name}: {width} x {height} pixels is more than the "
-                    f"{MAX_PIXELS // 1_000_000} megapixels allowed; save a smaller copy"
-                )
+            _refuse_too_many_pixels(name, width, height)
             if width < 1 or height < 1:
                 raise UploadError(f"{name}: the image has no pixels")
             image.load()
