@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from smpolicy.safeguarding.testing import pass_second_factor
 from smpolicy.schools import testing
 from smpolicy.schools.models import Person, School
 
@@ -80,9 +81,11 @@ def other_room(db) -> Staffroom:
 def login(client):
     """Sign the test client in as ``person`` (making their account on first use)."""
 
-    def sign_in(person: Person):
+    def sign_in(person: Person, *, second_factor: bool = True):
         user = person.user or testing.make_user(person)
         client.force_login(user)
+        if second_factor:  # the version register and subject access need it
+            pass_second_factor(client, user)
         return client
 
     return sign_in

@@ -16,7 +16,9 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from browsing import accessibility_violations as violations
+from browsing import enter_code
 from smpolicy.registers import profiles, versions
+from smpolicy.safeguarding.testing import enrol
 from smpolicy.schools import testing
 
 from .conftest import make_staffroom
@@ -24,7 +26,7 @@ from .conftest import make_staffroom
 pytestmark = pytest.mark.browser
 
 @pytest.fixture
-def live_room(transactional_db):
+def live_room(guarded_db):
     room = make_staffroom(testing.make_school("Straits Primary School", slug="straits"))
     for role in ("head", "deputy", "teacher", "ta", "chair", "governor", "dsl"):
         testing.make_user(getattr(room, role), username=role)
@@ -140,8 +142,11 @@ def test_everyone_acknowledges_a_new_version_and_the_coverage_page_shows_who_has
 def test_the_chair_and_the_headteacher_sign_off_a_version_and_its_pdf_shows_both(
         page: Page, live_server, live_room) -> None:
     base = live_server.url
+    factors = {role: enrol(getattr(live_room, role).user) for role in ("head", "chair")}
     sign_in(page, base, "head")
     page.goto(f"{base}/registers/policy/versions/")
+    # The version register opens only past the second factor.
+    enter_code(page, factors["head"])
     page.get_by_role("link", name="Start a new version").click()
     page.get_by_label("What changed").fill("Adds the rules on messaging apps.")
     page.get_by_role("button", name="Create the draft").click()
@@ -156,6 +161,7 @@ def test_the_chair_and_the_headteacher_sign_off_a_version_and_its_pdf_shows_both
     sign_in(page, base, "chair")
     page.goto(f"{base}/registers/")
     page.get_by_role("link", name=re.compile("Sign the social media policy")).click()
+    enter_code(page, factors["chair"])
     assert page.url == version_url
     assert violations(page) == []
     page.get_by_label("Date signed").fill(yesterday.isoformat())
@@ -176,6 +182,7 @@ def test_the_chair_and_the_headteacher_sign_off_a_version_and_its_pdf_shows_both
 
     sign_in(page, base, "head")
     page.goto(version_url)
+    enter_code(page, factors["head"])
     page.get_by_role("button", name=re.compile("into force")).click()
     expect(page.get_by_text("In force", exact=True)).to_be_visible()
 

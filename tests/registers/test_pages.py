@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from smpolicy.safeguarding.testing import pass_second_factor
 from smpolicy.schools import testing
 
 PAGES = {
@@ -56,5 +57,6 @@ def test_the_admin_lists_only_the_user_s_school(room, other_room, client):
 
     user.user_permissions.add(Permission.objects.get(codename="view_socialcontact"))
     client.force_login(user)
+    pass_second_factor(client, user)
     body = client.get("/admin/registers/socialcontact/").content.decode()
     assert "Amy Teacher" in body and "HTeacher" not in body

@@ -13,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from smpolicy.safeguarding import totp
 from smpolicy.safeguarding.models import SecondFactor
+from smpolicy.safeguarding.testing import enrol as testing_enrol
+from smpolicy.safeguarding.testing import pass_second_factor
 from smpolicy.schools import testing
 from smpolicy.schools.models import Person, School
 
@@ -142,8 +143,7 @@ def harbour(db) -> Staffroom:
 
 
 def enrol(person_or_user: Any) -> SecondFactor:
-    user = getattr(person_or_user, "user", person_or_user)
-    return SecondFactor.objects.create(user=user, secret=pyotp.random_base32(32))
+    return testing_enrol(getattr(person_or_user, "user", person_or_user))
 
 
 def code_for(factor: SecondFactor, at: Any = None) -> str:
@@ -154,9 +154,7 @@ def sign_in(client: Client, person: Person, *, second_factor: bool = True) -> Cl
     """Sign ``client`` in as ``person``; with ``second_factor`` the session is verified."""
     client.force_login(person.user)
     if second_factor:
-        session = client.session
-        session[totp.SESSION_KEY] = {"user": person.user.pk, "at": timezone.now().isoformat()}
-        session.save()
+        pass_second_factor(client, person.user)
     return client
 
 

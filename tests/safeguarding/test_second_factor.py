@@ -43,9 +43,20 @@ def test_the_dsl_is_sent_to_enrol_before_a_record_opens(client, straits):
     assert "<svg" in body and "QR code for your authenticator app" in body
     secret = "".join(re.search(r'<code class="secret">([A-Z2-7 ]+)</code>', body)[1].split())
     done = client.post(response["Location"], {"code": pyotp.TOTP(secret).now(), "next": url})
-    assert done.status_code == 302 and done["Location"] == url
-    assert SecondFactor.objects.get(user=straits.dsl.user).secret == secret
+    # The recovery codes are shown once, on this answer, with the way on to the record.
+    assert done.status_code == 200
+    shown = done.content.decode()
+    codes = re.findall(r"<code>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</code>", shown)
+    assert len(set(codes)) == 10
+    assert f'href="{url}"' in shown
+    factor = SecondFactor.objects.get(user=straits.dsl.user)
+    assert factor.secret == secret
+    assert factor.recovery_codes.filter(used_at__isnull=True).count() == 10
+    assert not any(code in "".join(factor.recovery_codes.values_list("code_hash", flat=True))
+                   for code in codes)
     assert client.get(url).status_code == 200
+    again = client.get(reverse("safeguarding:recovery_codes")).content.decode()
+    assert not any(code in again for code in codes), "codes are shown only once"
 
 
 def test_an_enrolled_dsl_types_a_code_after_the_password(client, straits):
@@ -150,19 +161,40 @@ def test_the_admin_asks_the_safeguarding_team_for_the_code_first(client, straits
     straits.dsl.user.save()
     enrol(straits.dsl)
     sign_in(client, straits.dsl, second_factor=False)
-    response = client.get(reverse("admin:safeguarding_evidence_changelist"))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("safeguarding:second_factor_verify"))
+    for url in (reverse("admin:index"), reverse("admin:schools_person_changelist")):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("safeguarding:second_factor_verify"))
 
 
-def test_a_lost_phone_is_reset_from_the_command_line(straits, capsys):
+def test_a_superuser_with_a_password_only_gets_no_admin_page(client):
+    """The deployment's superuser, password only: every admin page asks for the second factor
+    first, the one that deleted second factors included."""
+    from smpolicy.schools.testing import make_user
+
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    for url in ("/admin/", "/admin/schools/position/add/", "/admin/auth/user/",
+                "/admin/safeguarding/secondfactor/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("safeguarding:second_factor_setup"))
+
+
+def test_a_lost_phone_is_reset_from_the_command_line_once_the_head_confirms(straits, capsys):
     from django.core.management import call_command
 
-    enrol(straits.dsl)
-    call_command("reset_second_factor", straits.dsl.user.username)
-    assert not SecondFactor.objects.filter(user=straits.dsl.user).exists()
-    assert AuditEntry.objects.filter(action="reset_second_factor").exists()
-    assert "Reset." in capsys.readouterr().out
+    from smpolicy.safeguarding import access_changes
+
+    factor = enrol(straits.dsl)
+    call_command("reset_second_factor", straits.dsl.user.username, reason="Phone lost on a trip")
+    assert "takes effect once confirmed" in capsys.readouterr().out
+    assert totp.factor_of(straits.dsl.user) == factor, "asked for, not done"
+    change = access_changes.pending_for(straits.head)[0]
+    access_changes.confirm(change, straits.head)
+    factor.refresh_from_db()
+    assert factor.revoked_at is not None, "kept, revoked: never deleted"
+    assert totp.factor_of(straits.dsl.user) is None
+    assert AuditEntry.objects.filter(action="confirm_access_change").exists()
 
 
 def _stored(factor: SecondFactor) -> str:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 from django.urls import reverse
 
+from smpolicy.safeguarding.testing import pass_second_factor
 from smpolicy.schools.access import attach
 from smpolicy.schools.models import ParentLink, Person, Position, School
 from smpolicy.schools.testing import give_position, link_parent
@@ -108,6 +109,7 @@ def test_the_admin_change_page_of_another_schools_person_is_not_found(
     user = make_user(make_person(school, "staff"), is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="schools"))
     client.force_login(user)
+    pass_second_factor(client, user)
     ours, theirs = two_schools
     assert client.get(reverse("admin:schools_person_change", args=[ours[0].pk])).status_code == 200
     response = client.get(reverse("admin:schools_person_change", args=[theirs[0].pk]))
@@ -143,6 +145,7 @@ def test_a_school_user_adds_a_person_in_the_admin_to_their_own_school_only(
     user = make_user(make_person(school, "staff"), is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="schools"))
     client.force_login(user)
+    pass_second_factor(client, user)
     url = reverse("admin:schools_person_add")
     form = client.get(url).content.decode()
     assert "Harbour Primary School" not in form

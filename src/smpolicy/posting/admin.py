@@ -2,7 +2,7 @@
 here: their steps go through workflow.py, which enforces who may take them. Spokespeople and
 written permissions are made on their pages (the headteacher's); here what was approved or asked
 for is read-only, and any other change is recorded in the entry's history (recording.py) under the
-admin account that made it."""
+admin account that made it. The histories themselves are shown on the registers' pages only."""
 
 from __future__ import annotations
 
@@ -13,15 +13,12 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from smpolicy.posting.models import (
-    BrandingEvent,
     BrandingPermission,
     OfficialPost,
     PhotoConsent,
-    PostEvent,
     PostingSettings,
     RecordedChanges,
     Spokesperson,
-    SpokespersonEvent,
 )
 from smpolicy.schools.admin import SchoolScopedAdmin
 
@@ -29,27 +26,6 @@ from smpolicy.schools.admin import SchoolScopedAdmin
 @admin.register(PostingSettings)
 class PostingSettingsAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "approval_steps"]
-
-
-class _HistoryInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    fields = ["at", "actor_name", "action", "before", "after", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class SpokespersonEventInline(_HistoryInline):
-    model = SpokespersonEvent
-
-
-class BrandingEventInline(_HistoryInline):
-    model = BrandingEvent
 
 
 class _RecordedAdmin(SchoolScopedAdmin, admin.ModelAdmin):
@@ -96,7 +72,6 @@ class SpokespersonAdmin(_RecordedAdmin):
     ]
     search_fields = ["person__first_name", "person__last_name"]
     autocomplete_fields = ["revoked_by"]
-    inlines = [SpokespersonEventInline]
 
 
 @admin.register(PhotoConsent)
@@ -120,18 +95,6 @@ class BrandingPermissionAdmin(_RecordedAdmin):
     list_filter = ["status"]
     search_fields = ["requested_by__first_name", "requested_by__last_name", "purpose"]
     autocomplete_fields = ["decided_by"]
-    inlines = [BrandingEventInline]
-
-
-class PostEventInline(admin.TabularInline):
-    model = PostEvent
-    extra = 0
-    can_delete = False
-    fields = ["at", "actor", "action", "from_status", "to_status", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(OfficialPost)
@@ -139,7 +102,6 @@ class OfficialPostAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "author", "status", "scheduled_for", "updated"]
     list_filter = ["status", "platform"]
     search_fields = ["text", "author__first_name", "author__last_name"]
-    inlines = [PostEventInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in OfficialPost._meta.concrete_fields] + ["tagged_pupils"]

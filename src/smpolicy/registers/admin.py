@@ -1,4 +1,8 @@
-"""Admin for the registers: every list is scoped to the user's school (SchoolScopedAdmin)."""
+"""Admin for the registers: every list is scoped to the user's school (SchoolScopedAdmin).
+
+Policy versions and subject access requests are not here: a version's sign-off and a request's
+bundle are decided on their own pages, with the second factor and the people the policy names
+(``smpolicy.web.admin_site`` says why the admin keeps to configuration)."""
 
 from __future__ import annotations
 
@@ -7,14 +11,12 @@ from django.contrib import admin
 from smpolicy.registers.models import (
     Acknowledgement,
     JudgementAdvisory,
-    PolicyVersion,
     ProfileReview,
     RegisterSettings,
     Reminder,
     Responsibility,
     SocialContact,
     SocialContactReview,
-    SubjectAccessRequest,
 )
 from smpolicy.schools.admin import SchoolScopedAdmin
 
@@ -48,15 +50,6 @@ class ProfileReviewAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     autocomplete_fields = ["person", "asked_by"]
 
 
-@admin.register(PolicyVersion)
-class PolicyVersionAdmin(SchoolScopedAdmin, admin.ModelAdmin):
-    list_display = ["label", "status", "chair_signed_on", "head_signed_on",
-                    "agreed_at_meeting_on", "in_force_from", "review_due_on"]
-    list_filter = ["status"]
-    autocomplete_fields = ["created_by", "chair", "head"]
-    readonly_fields = ["pack_sha256"]
-
-
 @admin.register(Acknowledgement)
 class AcknowledgementAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     list_display = ["person", "version", "acknowledged_at"]
@@ -86,8 +79,3 @@ class ReminderAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     search_fields = ["key", "title", "recipient__last_name"]
     readonly_fields = ["key", "created_at", "emailed_at", "email_attempts", "email_problem"]
 
-
-@admin.register(SubjectAccessRequest)
-class SubjectAccessRequestAdmin(SchoolScopedAdmin, admin.ModelAdmin):
-    list_display = ["person", "received_on", "due_on", "released_at"]
-    autocomplete_fields = ["person", "created_by"]

@@ -29,6 +29,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
 from smpolicy.registers.models import COVERED_ROLES
+from smpolicy.safeguarding import totp
+from smpolicy.safeguarding.access import second_factor_redirect
 from smpolicy.schools.access import attach, forbidden, login_url
 from smpolicy.schools.models import Person
 from smpolicy.schools.positions import positions_of
@@ -89,8 +91,10 @@ def can(person: Person | None, capability: str) -> bool:
 ViewFunc = Callable[..., HttpResponse]
 
 
-def requires_register(*any_of: str) -> Callable[[ViewFunc], ViewFunc]:
-    """View decorator: sign in first; then the signed-in person must have one of ``any_of``."""
+def requires_register(*any_of: str, second_factor: bool = False) -> Callable[[ViewFunc], ViewFunc]:
+    """View decorator: sign in first; then the signed-in person must have one of ``any_of``;
+    with ``second_factor``, the session must have given a code too (policy versions, subject
+    access: the pages that decide what the policy is and what leaves the school)."""
     for name in any_of:
         if name not in REGISTER_CAPABILITIES:
             raise ValueError(f"{name!r} is not a register capability")
@@ -116,9 +120,12 @@ def requires_register(*any_of: str) -> Callable[[ViewFunc], ViewFunc]:
                     f"This page is for people who can {wanted}. Your account does not have "
                     "that permission.",
                 )
+            if second_factor and not totp.is_verified(request):
+                return second_factor_redirect(request)
             return view(request, *args, **kwargs)
 
         wrapped.register_capabilities = any_of  # type: ignore[attr-defined]
+        wrapped.second_factor = second_factor  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

@@ -53,6 +53,8 @@ from smpolicy.registers.models import (
 from smpolicy.registers.reminders import notify_now
 from smpolicy.registers.roles import can, register_capabilities, requires_register
 from smpolicy.registers.terms import from_slug, recent_terms, term_of
+from smpolicy.safeguarding import totp
+from smpolicy.safeguarding.access import second_factor_redirect
 from smpolicy.schools.access import forbidden
 from smpolicy.schools.models import Person
 
@@ -388,7 +390,7 @@ def _version_or_404(request: HttpRequest, pk: int) -> PolicyVersion:
     return get_object_or_404(PolicyVersion.objects.for_school(_school(request)), pk=pk)
 
 
-@requires_register("lead", "governance", "sign_as_chair", "sign_as_head")
+@requires_register("lead", "governance", "sign_as_chair", "sign_as_head", second_factor=True)
 def version_list(request: HttpRequest) -> HttpResponse:
     school = _school(request)
     all_versions = PolicyVersion.objects.for_school(school).select_related("chair", "head")
@@ -400,7 +402,7 @@ def version_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@requires_register("lead")
+@requires_register("lead", second_factor=True)
 def new_version(request: HttpRequest) -> HttpResponse:
     school = _school(request)
     form = NewVersionForm()
@@ -420,7 +422,7 @@ def new_version(request: HttpRequest) -> HttpResponse:
     return render(request, "registers/new_version.html", {"form": form})
 
 
-@requires_register("lead", "governance", "sign_as_chair", "sign_as_head")
+@requires_register("lead", "governance", "sign_as_chair", "sign_as_head", second_factor=True)
 def version(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     item = _version_or_404(request, pk)
@@ -455,7 +457,7 @@ def _step(request: HttpRequest, item: PolicyVersion, action: Any, done: str) -> 
 
 
 @require_POST
-@requires_register("lead")
+@requires_register("lead", second_factor=True)
 def version_submit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _version_or_404(request, pk)
     return _step(request, item, lambda: versions.submit(item),
@@ -463,7 +465,7 @@ def version_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires_register("lead")
+@requires_register("lead", second_factor=True)
 def version_back_to_draft(request: HttpRequest, pk: int) -> HttpResponse:
     item = _version_or_404(request, pk)
     return _step(request, item, lambda: versions.back_to_draft(item),
@@ -471,7 +473,7 @@ def version_back_to_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires_register("sign_as_chair", "sign_as_head")
+@requires_register("sign_as_chair", "sign_as_head", second_factor=True)
 def version_sign(request: HttpRequest, pk: int, as_: str) -> HttpResponse:
     person = _person(request)
     item = _version_or_404(request, pk)
@@ -489,7 +491,7 @@ def version_sign(request: HttpRequest, pk: int, as_: str) -> HttpResponse:
 
 
 @require_POST
-@requires_register("sign_as_chair", "sign_as_head")
+@requires_register("sign_as_chair", "sign_as_head", second_factor=True)
 def version_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     item = _version_or_404(request, pk)
     form = MeetingForm(request.POST)
@@ -502,7 +504,7 @@ def version_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires_register("sign_as_head")
+@requires_register("sign_as_head", second_factor=True)
 def version_in_force(request: HttpRequest, pk: int) -> HttpResponse:
     item = _version_or_404(request, pk)
     form = InForceForm(request.POST)
@@ -518,7 +520,7 @@ def version_in_force(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires_register("lead")
+@requires_register("lead", second_factor=True)
 def version_review_date(request: HttpRequest, pk: int) -> HttpResponse:
     item = _version_or_404(request, pk)
     form = ReviewDateForm(request.POST)
@@ -531,7 +533,7 @@ def version_review_date(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires_register("lead")
+@requires_register("lead", second_factor=True)
 def version_archive(request: HttpRequest, pk: int) -> HttpResponse:
     item = _version_or_404(request, pk)
     return _step(request, item, lambda: versions.archive(item), "Archived.")
@@ -549,6 +551,8 @@ def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     item = _version_or_404(request, pk)
     if not _may_read_version(request, item):
         raise Http404("No such version")
+    if item.status != Status.IN_FORCE and not totp.is_verified(request):
+        return second_factor_redirect(request)
     data = pdf.policy_pdf(item, versions.pack_of(item))
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
@@ -562,6 +566,8 @@ def version_yaml(request: HttpRequest, pk: int) -> HttpResponse:
     item = _version_or_404(request, pk)
     if not _may_read_version(request, item):
         raise Http404("No such version")
+    if item.status != Status.IN_FORCE and not totp.is_verified(request):
+        return second_factor_redirect(request)
     response = HttpResponse(item.pack_yaml, content_type="text/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{item.pack_id}-{item.label}.yaml"'
     return response

@@ -148,6 +148,10 @@ def _signed_in(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+def login_redirect(request: HttpRequest) -> HttpResponse:
+    return redirect_to_login(request.get_full_path(), login_url())
+
+
 def second_factor_redirect(request: HttpRequest) -> HttpResponse:
     target = (
         "safeguarding:second_factor_verify"
@@ -166,6 +170,22 @@ def signed_in_person(view: ViewFunc) -> ViewFunc:
         if refused is not None:
             return refused
         if privileged(request.user) and not totp.is_verified(request):
+            return second_factor_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def second_factor_view(view: ViewFunc) -> ViewFunc:
+    """Signed in, linked to a person at a school, and past the second factor, whoever they are:
+    for the pages that change who may see safeguarding records."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refused = _signed_in(request)
+        if refused is not None:
+            return refused
+        if not totp.is_verified(request):
             return second_factor_redirect(request)
         return view(request, *args, **kwargs)
 

@@ -7,3 +7,9 @@ class SafeguardingConfig(AppConfig):
     name = "smpolicy.safeguarding"
     label = "safeguarding"
     verbose_name = "Safeguarding records"
+
+    def ready(self) -> None:
+        from smpolicy.safeguarding import access_changes
+        from smpolicy.schools import notices
+
+        notices.register(access_changes.home_notices)

@@ -697,17 +697,124 @@ class SecondFactor(models.Model):
     """A sign-in account's authenticator app (RFC 6238 TOTP).
 
     Not school-owned: it belongs to the account, and an administrator's account may serve every
-    school of a trust deployment.
+    school of a trust deployment. A lost phone is never fixed by deleting the row: a second person
+    confirms a reset (``access_changes``), which marks it revoked, so what was enrolled when stays
+    on record. An account has at most one factor that is not revoked.
     """
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="second_factor"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="second_factors"
     )
     secret = SealedTextField(help_text="Sealed at rest (smpolicy.schools.sealing).")
     confirmed_at = models.DateTimeField(default=timezone.now)
     last_step = models.BigIntegerField(default=0, help_text="Refuses a code used before.")
     failures = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by_change = models.ForeignKey(
+        "AccessChange", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_active_second_factor",
+                violation_error_message="This account already has an authenticator app.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Authenticator app of {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the authenticator app when the phone is lost.
+
+    Only a hash is kept: the codes are shown once, when they are made. 80 random bits each, so
+    a plain SHA-256 is enough (nothing to guess from a copy of the database).
+    """
+
+    factor = models.ForeignKey(
+        SecondFactor, on_delete=models.PROTECT, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="Replaced by a new set before it was used."
+    )
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.factor.user} ({'used' if self.used_at else 'unused'})"
+
+
+class AccessChange(SchoolOwned):
+    """A change to who may see safeguarding records, waiting for a second person.
+
+    Nobody grants themselves safeguarding access: giving or ending the headteacher's, the DSL's, a
+    deputy DSL's or the Chair's post, and resetting someone's second factor, take effect only once
+    someone else confirms with their own second factor (``access_changes.confirmer_posts``). The
+    request is kept as written; only its decision is added, once.
+    """
+
+    class What(models.TextChoices):
+        GRANT_POST = "grant_post", "Give a post"
+        END_POST = "end_post", "End a post"
+        RESET_SECOND_FACTOR = "reset_second_factor", "Reset a second factor"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        REFUSED = "refused", "Refused"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    what = models.CharField(max_length=30, choices=What.choices)
+    post = models.CharField(max_length=20, blank=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField(null=True, blank=True)
+    reason = models.TextField()
+    requested_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by_name = models.CharField(max_length=200)
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    school_from = "person"
+    FROZEN = (
+        "school",
+        "what",
+        "post",
+        "person",
+        "starts_on",
+        "reason",
+        "requested_by",
+        "requested_by_name",
+        "requested_at",
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_what_display()}: {self.person} ({self.get_status_display().lower()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            stored = type(self)._base_manager.filter(pk=self.pk).values("status").first()
+            changed = frozen_fields_changed(self, self.FROZEN)
+            if changed:
+                raise AppendOnlyError(f"a request's {', '.join(changed)} cannot be changed")
+            if stored is not None and stored["status"] != self.Status.PENDING:
+                raise AppendOnlyError("this request was decided already and cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("a request to change access cannot be deleted")

@@ -23,6 +23,7 @@ ISSUER = "smpolicy"
 WINDOW = 1  # one 30-second step either side, for a phone's clock a little out
 MAX_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=15)
+DEFAULT_IDLE_MINUTES = 30
 
 
 def new_secret() -> str:
@@ -88,17 +89,67 @@ def check(factor: SecondFactor, code: str, now: dt.datetime | None = None) -> bo
 
 
 def factor_of(user: Any) -> SecondFactor | None:
+    """The account's authenticator app in use (a reset one is kept, revoked, and is not it)."""
     if user is None or not user.is_authenticated:
         return None
-    return SecondFactor.objects.filter(user_id=user.pk).first()
+    return SecondFactor.objects.filter(user_id=user.pk, revoked_at__isnull=True).first()
 
 
-def mark_verified(request: HttpRequest) -> None:
+def idle_limit(request: HttpRequest) -> dt.timedelta:
+    """How long a verified session may go unused before the code is asked again: the school's
+    choice, else DEFAULT_IDLE_MINUTES."""
+    school = getattr(request, "school", None)
+    minutes = getattr(school, "second_factor_idle_minutes", None) or DEFAULT_IDLE_MINUTES
+    return dt.timedelta(minutes=minutes)
+
+
+def mark_session(session: Any, user: Any, factor: SecondFactor, now: dt.datetime) -> None:
+    """Record in ``session`` that ``user`` has just given a code of ``factor``."""
+    moment = now.isoformat()
+    session[SESSION_KEY] = {"user": user.pk, "factor": factor.pk, "at": moment, "last": moment}
+
+
+def mark_verified(request: HttpRequest, factor: SecondFactor | None = None) -> None:
+    factor = factor or factor_of(request.user)
+    if factor is None:
+        raise ValueError("an account without an authenticator app cannot be verified")
     # A new session key, so a session fixed before the second factor is not the one trusted.
     request.session.cycle_key()
-    request.session[SESSION_KEY] = {"user": request.user.pk, "at": timezone.now().isoformat()}
+    mark_session(request.session, request.user, factor, timezone.now())
+    request._smpolicy_second_factor = True  # type: ignore[attr-defined]
 
 
-def is_verified(request: HttpRequest) -> bool:
-    value = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    return isinstance(value, dict) and value.get("user") == getattr(request.user, "pk", None)
+def is_verified(request: HttpRequest, now: dt.datetime | None = None) -> bool:
+    """Whether this session gave a code of the account's current authenticator app, and has been
+    used since within the idle limit. Each positive answer counts as use; a stale or revoked one
+    is forgotten, so the next page asks for the code again."""
+    cached = getattr(request, "_smpolicy_second_factor", None)
+    if cached is not None:
+        return bool(cached)
+    session = getattr(request, "session", None)
+    value = session.get(SESSION_KEY) if session is not None else None
+    user = getattr(request, "user", None)
+    verified = False
+    if isinstance(value, dict) and value.get("user") == getattr(user, "pk", None):
+        now = now or timezone.now()
+        try:
+            last = dt.datetime.fromisoformat(str(value.get("last") or value.get("at")))
+        except ValueError:
+            last = None
+        fresh = last is not None and now - last <= idle_limit(request)
+        factor_id = value.get("factor")
+        current = (
+            fresh
+            and factor_id is not None
+            and SecondFactor.objects.filter(
+                pk=factor_id, user_id=user.pk, revoked_at__isnull=True  # type: ignore[union-attr]
+            ).exists()
+        )
+        if current:
+            verified = True
+            value["last"] = now.isoformat()
+            session[SESSION_KEY] = value  # type: ignore[index]
+        else:
+            session.pop(SESSION_KEY, None)  # type: ignore[union-attr]
+    request._smpolicy_second_factor = verified  # type: ignore[attr-defined]
+    return verified

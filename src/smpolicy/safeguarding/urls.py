@@ -7,7 +7,7 @@
 
 from django.urls import path
 
-from smpolicy.safeguarding import views
+from smpolicy.safeguarding import access_views, views
 
 app_name = "safeguarding"
 
@@ -46,6 +46,18 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
     path("second-factor/", views.second_factor_setup, name="second_factor_setup"),
     path("second-factor/verify/", views.second_factor_verify, name="second_factor_verify"),
+    path(
+        "second-factor/recover/",
+        access_views.second_factor_recover,
+        name="second_factor_recover",
+    ),
+    path(
+        "second-factor/recovery-codes/", access_views.recovery_codes, name="recovery_codes"
+    ),
+    path("access/", access_views.access_changes_page, name="access_changes"),
+    path(
+        "access/<int:pk>/decide/", access_views.access_change_decide, name="access_change_decide"
+    ),
     path("concern/<slug:slug>/", views.parent_concern_start, name="parent_concern"),
     path(
         "concern/<slug:slug>/<str:token>/",

@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from smpolicy.safeguarding import access, alerts, audit, evidence, forms, intake, totp
+from smpolicy.safeguarding import access, alerts, audit, evidence, forms, intake, recovery, totp
 from smpolicy.safeguarding import destruction as destroying
 from smpolicy.safeguarding import retention as keeping
 from smpolicy.safeguarding import transfer as transferring
@@ -1177,7 +1177,10 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
             )
         else:
             with transaction.atomic():
-                SecondFactor.objects.create(user=request.user, secret=secret, last_step=step)
+                factor = SecondFactor.objects.create(
+                    user=request.user, secret=secret, last_step=step
+                )
+                codes = recovery.new_codes(factor)
                 del request.session[SETUP_SECRET]
                 school = getattr(request, "school", None)
                 if school is not None:
@@ -1188,9 +1191,14 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
                         request=request,
                         record_type="second_factor",
                     )
-            totp.mark_verified(request)
+            totp.mark_verified(request, factor)
             messages.success(request, "Your authenticator app is set up.")
-            return HttpResponseRedirect(_safe_next(request))
+            # Shown this once, on this response: nothing keeps them to show again.
+            return render(
+                request,
+                "safeguarding/recovery_codes.html",
+                {"codes": codes, "unused": len(codes), "next": _safe_next(request)},
+            )
     account = request.user.get_username()
     school = getattr(request, "school", None)
     issuer = f"smpolicy {school.name}" if school is not None else "smpolicy"

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import ModelChoiceField
@@ -113,7 +114,25 @@ class SchoolAdmin(SchoolScopedAdmin, admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class PositionInline(SchoolScopedAdmin, admin.TabularInline):
+class OrdinaryPostsOnly:
+    """The posts that open safeguarding records (Position.GUARDED) are neither shown nor offered
+    here: they are given and ended on Safeguarding → Posts and access, where a second person
+    confirms, so the admin is no way round that."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).exclude(kind__in=Position.GUARDED)  # type: ignore[misc]
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "kind":
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Position.Kind.choices
+                if value not in Position.GUARDED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class PositionInline(OrdinaryPostsOnly, SchoolScopedAdmin, admin.TabularInline):
     model = Position
     fk_name = "person"
     exclude = ["school"]  # taken from the person
@@ -158,6 +177,19 @@ class PersonAdmin(SchoolScopedAdmin, admin.ModelAdmin):
             return [ParentsInline]
         return [PositionInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and holds_guarded_post(obj):
+            # Linking another account to the DSL's person would hand that account the DSL's
+            # access: the link of anyone in a guarded post is changed nowhere in the admin.
+            readonly += ["user", "school", "role"]
+        return readonly
+
+    def has_delete_permission(self, request: HttpRequest, obj: Person | None = None) -> bool:
+        if obj is not None and holds_guarded_post(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(ParentLink)
 class ParentLinkAdmin(SchoolScopedAdmin, admin.ModelAdmin):
@@ -173,9 +205,8 @@ class ParentLinkAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+class PositionAdmin(OrdinaryPostsOnly, SchoolScopedAdmin, admin.ModelAdmin):
     list_display = ["kind", "person", "starts_on", "ends_on"]
-    list_filter = ["kind"]
     search_fields = ["person__first_name", "person__last_name"]
     autocomplete_fields = ["person"]
 
@@ -191,3 +222,34 @@ class SchoolUserAdmin(SchoolScopedAdmin, UserAdmin):
     people."""
 
     school_field = "person__school"
+
+    def _guarded(self, obj: Any) -> bool:
+        person = Person.objects.filter(user=obj).first() if obj is not None else None
+        return person is not None and holds_guarded_post(person)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The account of anyone in a guarded post (its password, its flags) is theirs: a new
+        # password comes by e-mail, through the site's reset page, never from an administrator.
+        if self._guarded(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if self._guarded(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        user = self.get_object(request, id)
+        if self._guarded(user):
+            raise PermissionDenied(
+                "The password of someone in a post that opens safeguarding records is reset by "
+                "e-mail only."
+            )
+        return super().user_change_password(request, id, form_url)
+
+
+def holds_guarded_post(person: Person) -> bool:
+    """Holds, or has held, a post that opens safeguarding records (one that ended is included:
+    the account's history is theirs)."""
+    return Position.objects.filter(person=person, kind__in=Position.GUARDED).exists()

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from smpolicy.safeguarding import access_changes
 from smpolicy.schools.importing import import_people
 from smpolicy.schools.models import Person, Position, School, today
 
@@ -305,9 +306,15 @@ def load_demo_school(on: dt.date | None = None) -> list[tuple[str, str, str]]:
                 .filter(person=person, kind=kind, ends_on__isnull=True)
                 .exists()
             ):
-                Position.objects.create(
-                    school=school, person=person, kind=kind, starts_on=joined_on or on
-                )
+                starts_on = joined_on or on
+                if kind in Position.GUARDED:
+                    access_changes.appoint_directly(
+                        person, kind, source="the demo school's set-up", starts_on=starts_on
+                    )
+                else:
+                    Position.objects.create(
+                        school=school, person=person, kind=kind, starts_on=starts_on
+                    )
         if spec.username:
             user, _ = User.objects.get_or_create(username=spec.username)
             user.first_name, user.last_name = spec.first_name, spec.last_name

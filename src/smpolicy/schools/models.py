@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -68,6 +69,13 @@ class School(models.Model):
     )
     policy_pack = models.CharField(
         max_length=300, blank=True, help_text="Policy pack name or path; blank: the default."
+    )
+    second_factor_idle_minutes = models.PositiveSmallIntegerField(
+        "ask for the second factor again after (minutes without use)",
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(480)],
+        help_text="The DSL team's and the headteacher's sessions ask for the code again after "
+        "this long without use.",
     )
     created = models.DateTimeField(auto_now_add=True)
 
@@ -378,10 +386,41 @@ class ParentLink(SchoolOwned):
             raise ValidationError(errors)
 
 
+class GuardedPostError(Exception):
+    """A post that opens safeguarding records was to be given or changed without a second
+    person's confirmation."""
+
+
+class PositionQuerySet(SchoolOwnedQuerySet):
+    """Bulk changes cannot touch the guarded posts: those move one at a time, confirmed."""
+
+    def _touches_guarded(self, kwargs: dict[str, Any] | None = None) -> bool:
+        if kwargs and kwargs.get("kind") in Position.GUARDED:
+            return True
+        return self.filter(kind__in=Position.GUARDED).exists()
+
+    def update(self, **kwargs: Any) -> int:
+        if self._touches_guarded(kwargs):
+            raise GuardedPostError(
+                "the headteacher's, the DSL team's and the Chair's posts change only through a "
+                "confirmed access change"
+            )
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self._touches_guarded():
+            raise GuardedPostError("a post that opens safeguarding records is ended, not deleted")
+        return super().delete()
+
+
 class Position(SchoolOwned):
     """A post someone holds: headteacher, DSL, deputy DSL, senior leadership, chair, IT lead.
 
     (A line manager is not a post: see Person.line_manager.)
+
+    The posts in GUARDED open safeguarding records or confirm who may: nobody grants them to
+    themselves. They are given and ended only by ``safeguarding.access_changes``, once a second
+    person has confirmed, which sets ``granted_by`` on the instance it saves.
     """
 
     class Kind(models.TextChoices):
@@ -402,12 +441,19 @@ class Position(SchoolOwned):
         Kind.IT_LEAD: frozenset({"staff", "third_party"}),
     }
 
+    GUARDED: ClassVar[frozenset[str]] = frozenset(
+        {Kind.HEADTEACHER, Kind.DSL, Kind.DEPUTY_DSL, Kind.CHAIR_OF_GOVERNORS}
+    )
+
     kind = models.CharField(max_length=20, choices=Kind.choices)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="positions")
     starts_on = models.DateField(default=today)
     ends_on = models.DateField(null=True, blank=True, help_text="Blank while they hold it.")
 
     school_from = "person"
+    objects = PositionQuerySet.as_manager()
+    # Set, on the instance only, by the code that applies a confirmed access change.
+    granted_by: str = ""
 
     class Meta:
         ordering = ["kind", "starts_on"]
@@ -416,8 +462,29 @@ class Position(SchoolOwned):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.person}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._guarded_now_or_before() and not self.granted_by:
+            raise GuardedPostError(
+                f"the {self.get_kind_display()} post is given or ended only once a second person "
+                "confirms it (Safeguarding → Posts and access)"
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self._guarded_now_or_before():
+            raise GuardedPostError("a post that opens safeguarding records is ended, not deleted")
+        return super().delete(*args, **kwargs)
+
     def is_held_on(self, on: dt.date) -> bool:
         return self.starts_on <= on and (self.ends_on is None or on <= self.ends_on)
+
+    def _guarded_now_or_before(self) -> bool:
+        if self.kind in self.GUARDED:
+            return True
+        if self._state.adding or self.pk is None:
+            return False
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("kind", flat=True)
+        return any(kind in self.GUARDED for kind in stored)
 
     def clean(self) -> None:
         super().clean()

@@ -73,6 +73,9 @@ def make_person(
 def give_position(person: Person, kind: str, **fields: Any) -> Position:
     """``person`` holds the post ``kind`` (from today unless ``starts_on`` is given)."""
     post = Position(school=person.school, person=person, kind=kind, **fields)
+    # A test's staffroom is set up as the server's command line would: a guarded post needs no
+    # second person here (tests/safeguarding/test_access_changes.py tests the confirmed way).
+    post.granted_by = "test factory"
     post.full_clean()
     post.save()
     return post

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 
+from smpolicy.schools import notices
 from smpolicy.schools.access import (
     CAPABILITIES,
     SchoolRequest,
@@ -49,7 +50,14 @@ CAPABILITY_PAGES: dict[str, tuple[tuple[str, str, str | None], ...]] = {
         ("Report a concern", "safeguarding:report_new", "What the policy says must be reported"),
         ("Your reports", "safeguarding:my_reports", None),
     ),
-    "safeguarding": (("Safeguarding records", "safeguarding:index", None),),
+    "safeguarding": (
+        ("Safeguarding records", "safeguarding:index", None),
+        (
+            "Posts and access",
+            "safeguarding:access_changes",
+            "Who holds the DSL's, the headteacher's and the Chair's posts; changes to confirm",
+        ),
+    ),
     "network_monitoring": (
         ("Network findings", "network:findings", "What the school's filter and DNS logs show"),
     ),
@@ -60,6 +68,11 @@ CAPABILITY_PAGES: dict[str, tuple[tuple[str, str, str | None], ...]] = {
     "manage_people": (
         ("People", "schools:people", None),
         ("Import people", "schools:import_people", "Add or update people from a CSV file"),
+        (
+            "Posts and access",
+            "safeguarding:access_changes",
+            "Ask for a change to who holds the posts that open safeguarding records",
+        ),
     ),
 }
 
@@ -89,7 +102,12 @@ def actions_for(names: frozenset[str]) -> list[Action]:
 @login_required(login_url=reverse_lazy("schools:login"))
 def home(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "schools/home.html", {"actions": actions_for(capabilities(request.user))}
+        request,
+        "schools/home.html",
+        {
+            "actions": actions_for(capabilities(request.user)),
+            "notices": notices.for_request(request),
+        },
     )
 
 

@@ -3,9 +3,6 @@ from django.urls import include, path
 
 from smpolicy.web.api import api
 
-admin.site.site_header = "smpolicy administration"
-admin.site.site_title = "smpolicy"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -1,4 +1,9 @@
-"""`smpolicy reset-second-factor USERNAME`: for a lost or replaced phone."""
+"""`smpolicy reset-second-factor USERNAME --reason TEXT`: for a lost or replaced phone.
+
+It asks for the reset; it does not make it. The headteacher (the Chair, for the headteacher's own
+app) confirms on Safeguarding → Posts and access with their own second factor, and only then is
+the old app revoked (kept on record, never deleted) so the person enrols a new one.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +12,42 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from smpolicy.safeguarding import audit
-from smpolicy.safeguarding.models import SecondFactor
+from smpolicy.safeguarding import access_changes
 from smpolicy.schools.access import person_for
 
 
 class Command(BaseCommand):
-    help = "Remove a user's authenticator app so they enrol a new one at their next sign-in."
+    help = (
+        "Ask for a user's authenticator app to be reset; the headteacher (or the Chair, for the "
+        "headteacher) confirms it in the app."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
+        parser.add_argument("--reason", required=True, help="Why: kept with the request.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"no user {options['username']!r}")
-        deleted, _ = SecondFactor.objects.filter(user=user).delete()
         person = person_for(user)
-        if person is not None:
-            audit.record(
-                "reset_second_factor",
-                None,
-                school=person.school_id,
-                user=user,
-                person=person,
-                record_type="second_factor",
-                note="from the command line",
+        if person is None:
+            raise CommandError(
+                f"{user.get_username()!r} is not linked to a person at a school, so there is "
+                "nobody at a school to confirm a reset"
             )
-        self.stdout.write("Reset." if deleted else "They had no authenticator app.")
+        try:
+            change = access_changes.request_change(
+                person.school,
+                access_changes.What.RESET_SECOND_FACTOR,
+                person,
+                requested_by=None,
+                reason=options["reason"],
+                requested_by_name="the server's command line",
+            )
+        except access_changes.ChangeRefused as exc:
+            raise CommandError(str(exc)) from exc
+        who = ", ".join(p.full_name for p in access_changes.confirmers(change)) or "nobody yet"
+        self.stdout.write(
+            f"Asked (request {change.pk}). It takes effect once confirmed in the app by: {who}."
+        )
