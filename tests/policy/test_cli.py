@@ -128,7 +128,7 @@ def test_check_pack_summarises_a_good_pack(capsys) -> None:
     path = Path(__file__).parents[2] / "src/smpolicy/policy/packs" / f"{DEFAULT_PACK}.yaml"
     assert main(["check-pack", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "version 2026.11.1: 35 clauses (27 binding)" in out
+    assert "version 2026.11.1: 36 clauses (27 binding)" in out
     assert "no rule applies" not in out
 
 
