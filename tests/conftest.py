@@ -52,33 +52,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def guarded_db(transactional_db) -> Iterator[None]:  # for tests that create safeguarding records
-    """Append-only tables refuse the DELETE a transactional test's flush sends. Afterwards the
-    guards are lifted for a moment, as only a database owner could, the rows removed, and the
-    guards put back."""
+def transactional_db(transactional_db) -> Iterator[None]:
+    """Guarded tables (safeguarding.dbguard, posting.history) refuse the DELETE a transactional
+    test's flush sends, and on PostgreSQL a TRUNCATE of a table that holds rows. Afterwards the
+    guards are lifted for a moment, as only a database owner could, every table emptied, and the
+    guards put back; the flush that follows finds nothing guarded left to remove."""
     yield
-    tables = [
-        "safeguarding_evidencetext",
-        "safeguarding_evidence",
-        "safeguarding_alert",
-        "safeguarding_involvement",
-        "safeguarding_outcome",
-        "safeguarding_advice",
-        "safeguarding_policereferral",
-        "safeguarding_caseaction",
-        "safeguarding_report",
-        "safeguarding_case",
-        "safeguarding_auditentry",
-        "safeguarding_destruction",
-    ]
+    from django.core.management import call_command
     from django.db import connection
 
+    from smpolicy.posting import history
     from smpolicy.safeguarding import dbguard
 
-    dbguard.remove(connection, dbguard.GUARDS)
+    dbguard.remove(connection, dbguard.ALL_GUARDS)
+    history.remove_from(connection)
     try:
-        with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(f"DELETE FROM {table}")
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
     finally:
-        dbguard.install(connection, dbguard.GUARDS)
+        dbguard.install(connection, dbguard.ALL_GUARDS)
+        history.install_on(connection)
+
+
+@pytest.fixture
+def guarded_db(transactional_db) -> Iterator[None]:  # for tests that create safeguarding records
+    """A transactional test that leaves guarded rows behind (see transactional_db above)."""
+    yield

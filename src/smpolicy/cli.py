@@ -24,7 +24,8 @@ Commands:
   send-reminders      send the registers' reminders (run it from cron, hourly)
   expire-approvals    lapse official-post approvals past their time (cron, every few minutes)
   escalate-alerts     escalate urgent safeguarding alerts nobody opened (cron, every minute)
-  verify-evidence     re-check every evidence file's SHA-256 (cron, nightly)
+  verify-evidence     re-check evidence files and the audit/evidence hash chains (cron, nightly)
+  db-roles            the PostgreSQL role the app runs as (cannot drop triggers; --app-role NAME)
   audit               print the safeguarding audit log
   expire-findings     delete network findings past the school's retention (cron, daily)
   demo                set up and serve the demo school on http://127.0.0.1:8000/
@@ -59,11 +60,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return django_command(command, rest)
 
 
+# Commands run as the role that owns the tables (MIGRATION_DATABASE_URL), not the app's own role,
+# which may not alter them (see `smpolicy db-roles`).
+OWNER_COMMANDS = frozenset({"migrate", "db_roles"})
+
+
+def database_url_for(name: str, environ: dict[str, str]) -> str | None:
+    """The DATABASE_URL a management command runs with: the owner's for migrations."""
+    owner = environ.get("MIGRATION_DATABASE_URL", "").strip()
+    if name in OWNER_COMMANDS and owner:
+        return owner
+    return environ.get("DATABASE_URL")
+
+
 def django_command(command: str, rest: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smpolicy.web.settings")
     from django.core.management import execute_from_command_line
 
     name = command.replace("-", "_") if command != "help" else command
+    url = database_url_for(name, dict(os.environ))
+    if url:
+        os.environ["DATABASE_URL"] = url
     execute_from_command_line(["smpolicy", name, *rest])
     return 0
 

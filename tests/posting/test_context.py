@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from smpolicy.posting import workflow
+from smpolicy.posting import history, workflow
 from smpolicy.posting.context import school_context
 from smpolicy.posting.models import AppendOnlyError, PostEvent
 
@@ -52,16 +52,19 @@ def test_the_logo_from_the_settings_page_is_the_one_the_checker_looks_for(client
     assert context.logo is not None and context.logo.read_bytes() == png((64, 64))
 
 
-def test_the_database_refuses_to_delete_history_where_it_can(teacher, head, later):
+def test_the_database_refuses_to_delete_history(teacher, head, later):
+    """On SQLite as on PostgreSQL: a raw DELETE of a post's history, or of an approval, is refused
+    by a trigger (posting.history)."""
     post = checked_post(teacher, later)
     workflow.submit(post, teacher)
-    if connection.vendor == "postgresql":
+    workflow.approve(post, head)
+    for table in history.GUARDED_TABLES:
+        assert connection.cursor().execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
         with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("DELETE FROM posting_postevent")
-    else:
-        # SQLite keeps row deletes possible (Django's test teardown empties tables with DELETE);
-        # there the model refuses them, and UPDATE is refused in the database (test_workflow).
-        event = PostEvent.objects.filter(post=post).first()
-        with pytest.raises(AppendOnlyError):
-            event.delete()
-    assert PostEvent.objects.filter(post=post).count() == 3
+            cursor.execute(f"DELETE FROM {table}")
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM posting_postevent WHERE post_id = %s", [post.pk])
+    event = PostEvent.objects.filter(post=post).first()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    assert PostEvent.objects.filter(post=post).count() == 4  # drafted, checked, submitted, approved

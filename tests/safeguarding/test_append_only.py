@@ -8,11 +8,11 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from smpolicy.safeguarding import dbguard, evidence
+from smpolicy.safeguarding import dbguard, evidence, retention
 from smpolicy.safeguarding.models import AuditEntry, Destruction, Evidence, Report
 from smpolicy.safeguarding.records import AppendOnlyError
 
-from .conftest import make_report, png_bytes, upload
+from .conftest import as_if_retention_ended, make_report, png_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -146,9 +146,8 @@ def test_sql_cannot_rewrite_what_was_reported_nor_delete_a_report(straits):
     assert report.account.startswith("Pip sent me")
 
 
-def test_sql_may_delete_evidence_only_after_a_person_confirmed_its_destruction(item, straits):
-    report = item.report
-    Destruction.objects.create(
+def _forged_destruction(report: Report, straits) -> Destruction:
+    return Destruction.objects.create(
         school=straits.school,
         report_id_at_time=report.pk,
         reference=report.reference,
@@ -158,6 +157,43 @@ def test_sql_may_delete_evidence_only_after_a_person_confirmed_its_destruction(i
         confirmed_by_name="Helen Head",
         reason="test",
     )
+
+
+def test_a_forged_destruction_row_does_not_open_evidence_to_sql_delete(item, straits):
+    # The attack: a destruction row inserted first, then the evidence deleted. The report is kept
+    # for years yet, so the database still refuses.
+    report = item.report
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO safeguarding_destruction (school_id, report_id_at_time, reference, kind,"
+            " retention_rule, retain_until, confirmed_by_name, confirmed_by_user_id, "
+            "confirmed_at, reason, evidence_hashes) VALUES (%s, %s, %s, %s, 'general', %s, "
+            "'Helen Head', NULL, %s, 'forged', '[]')",
+            [straits.school.pk, report.pk, report.reference, report.kind,
+             report.occurred_at.date(), report.recorded_at],
+        )
+    _refused("DELETE FROM safeguarding_evidence WHERE id = %s", [item.pk])
+    _refused("DELETE FROM safeguarding_involvement WHERE report_id = %s", [report.pk])
+    _refused("DELETE FROM safeguarding_report WHERE id = %s", [report.pk])
+    # Nor can the retention date be moved back to make it due.
+    _refused("UPDATE safeguarding_report SET retain_until = %s WHERE id = %s",
+             ["2000-01-01", report.pk])
+    assert Evidence.objects.filter(pk=item.pk).exists()
+
+
+def test_sql_may_delete_evidence_only_when_its_destruction_is_confirmed_and_due(item, straits):
+    report = as_if_retention_ended(item.report)
+    _refused("DELETE FROM safeguarding_evidence WHERE id = %s", [item.pk])  # not yet confirmed
+    _forged_destruction(report, straits)
+    Report.objects.filter(pk=report.pk).update(legal_hold=True)
+    _refused("DELETE FROM safeguarding_evidence WHERE id = %s", [item.pk])  # on legal hold
+    # ... and the hold cannot be lifted without a recorded decision to lift it.
+    _refused("UPDATE safeguarding_report SET legal_hold = %s WHERE id = %s", [False, report.pk])
+    with pytest.raises(AppendOnlyError, match="legal hold"):
+        held = Report.objects.get(pk=report.pk)
+        held.legal_hold = False
+        held.save()
+    retention.lift_hold(report, straits.head, "The inquiry has closed.")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM safeguarding_evidence WHERE id = %s", [item.pk])
     assert not Evidence.objects.filter(pk=item.pk).exists()

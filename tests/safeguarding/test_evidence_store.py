@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -150,12 +151,18 @@ def test_verify_evidence_reports_a_changed_or_missing_file_and_fails(straits, ca
     assert f"evidence {missing.pk}" in err and "missing" in err
 
 
-def test_verify_evidence_lists_stray_files_without_a_record(straits, settings, capsys):
+def test_verify_evidence_fails_on_stray_files_without_a_record(straits, settings, capsys):
     stray = Path(settings.MEDIA_ROOT) / "evidence" / "straits" / "R-x" / "orphan.png"
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"x")
-    call_command("verify_evidence", "--strays")
-    assert "STRAY" in capsys.readouterr().out
+    call_command("verify_evidence")  # just written: maybe an upload between file and row
+    assert "0 problem(s)" in capsys.readouterr().out
+    an_hour_ago = time.time() - 3600
+    os.utime(stray, (an_hour_ago, an_hour_ago))
+    with pytest.raises(CommandError) as failure:
+        call_command("verify_evidence", "--strays")
+    assert failure.value.returncode == 1
+    assert f"STRAY {stray}" in capsys.readouterr().err
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="needs Debian's tesseract-ocr")

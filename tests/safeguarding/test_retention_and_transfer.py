@@ -19,7 +19,7 @@ from smpolicy.safeguarding import dbguard, evidence
 from smpolicy.safeguarding.models import AuditEntry, Destruction, Evidence, Report, Transfer
 from smpolicy.safeguarding.retention import add_years
 
-from .conftest import make_report, png_bytes, sign_in, upload
+from .conftest import as_if_retention_ended, make_report, png_bytes, sign_in, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -56,12 +56,8 @@ def test_other_records_are_kept_six_years(straits):
 
 
 def overdue(report: Report) -> Report:
-    """The report as if its retention had ended (retain_until is not frozen: a review may move it)."""
-    Report.objects.filter(pk=report.pk).update(
-        retain_until=timezone.localdate() - dt.timedelta(days=1)
-    )
-    report.refresh_from_db()
-    return report
+    """The report as if its retention had ended."""
+    return as_if_retention_ended(report)
 
 
 def test_the_review_list_shows_what_is_due(client, straits):

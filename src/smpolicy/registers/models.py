@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,7 +26,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from smpolicy.schools.models import Person, SchoolOwned
+from smpolicy.schools.appendonly import AppendOnlyError
+from smpolicy.schools.models import Person, SchoolOwned, SchoolOwnedQuerySet
 
 # Everyone the policy's staff sections bind (clauses.yaml, applies_to: staff).
 COVERED_ROLES: tuple[str, ...] = (
@@ -290,9 +292,82 @@ class ProfileReview(SchoolOwned):
 # -- the policy's own life ----------------------------------------------------------------------
 
 
+class VersionFrozen(AppendOnlyError):
+    """A signed-off version of the policy is the policy: a change is a new version, signed again."""
+
+
+# A version's content and its sign-off, frozen once approved (the database holds the same list:
+# safeguarding.dbguard.POLICY_VERSION_CONTENT, as column names).
+VERSION_CONTENT: tuple[str, ...] = (
+    "school",
+    "label",
+    "title",
+    "changes",
+    "pack_id",
+    "pack_version",
+    "pack_yaml",
+    "pack_sha256",
+    "sign_off_seal",
+    "created_at",
+    "submitted_at",
+    "chair",
+    "chair_signed_on",
+    "head",
+    "head_signed_on",
+    "agreed_at_meeting_on",
+    "approved_at",
+)
+# The moves a signed-off version may still make (registers.versions): into force, then archived.
+VERSION_MOVES: dict[str, tuple[str, ...]] = {
+    "approved": ("approved", "in_force", "archived"),
+    "in_force": ("in_force", "archived"),
+    "archived": ("archived",),
+}
+
+
+def _sealed_text(version: PolicyVersion) -> str:
+    approved_at = version.approved_at.isoformat() if version.approved_at else ""
+    return "\n".join(
+        ["policy version", str(version.school_id), version.label, version.pack_sha256, approved_at]
+    )
+
+
+def seal_of(version: PolicyVersion) -> str:
+    """An HMAC over the version's identity, pack hash and approval, under a key the database does
+    not hold (safeguarding.integrity): a database-only forgery of a signed pack cannot carry it."""
+    from smpolicy.safeguarding import integrity
+
+    return integrity.mac(_sealed_text(version), "smpolicy policy version v1")
+
+
+class PolicyVersionQuerySet(SchoolOwnedQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        if kwargs and set(kwargs) - {"review_due_on"} and self.filter(
+            approved_at__isnull=False
+        ).exists():
+            raise VersionFrozen(
+                "a signed-off version of the policy cannot be changed: make a new version and "
+                "have it signed off"
+            )
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        raise VersionFrozen("policy versions are changed one at a time, through registers.versions")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self.filter(approved_at__isnull=False).exists():
+            raise VersionFrozen("a signed-off version of the policy is kept for good")
+        return super().delete()
+
+
 class PolicyVersion(SchoolOwned):
     """One version of the school's policy: the pack it is (kept whole, so it can be reproduced),
-    what changed, and its approval as governance.sign-off asks."""
+    what changed, and its approval as governance.sign-off asks.
+
+    Once approved it is frozen (``VERSION_CONTENT``), in the ORM here and in the database
+    (safeguarding.dbguard.POLICY_GUARDS): it may come into force, be archived and have its review
+    date moved, nothing else. Its SHA-256 is never recomputed after that; the engine checks it and
+    the seal before it applies the pack (asking.engines)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -329,6 +404,9 @@ class PolicyVersion(SchoolOwned):
     in_force_from = models.DateField(null=True, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     review_due_on = models.DateField("review by", null=True, blank=True)
+    sign_off_seal = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = PolicyVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -346,8 +424,59 @@ class PolicyVersion(SchoolOwned):
         return f"{self.title} (version {self.label})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.pack_sha256 = hashlib.sha256(self.pack_yaml.encode("utf-8")).hexdigest()
+        stored = None
+        if not self._state.adding and self.pk is not None:
+            stored = (
+                PolicyVersion._base_manager.filter(pk=self.pk)
+                .values(*VERSION_CONTENT, "status", "in_force_from", "archived_at")
+                .first()
+            )
+        if stored is not None and stored["approved_at"] is not None:
+            problems = self._frozen_changes(stored, kwargs.get("update_fields"))
+            if problems:
+                raise VersionFrozen(
+                    f"version {stored['label']} of the policy is signed off and cannot be changed "
+                    f"({'; '.join(problems)}): make a new version and have it signed off"
+                )
+        else:
+            self.pack_sha256 = hashlib.sha256(self.pack_yaml.encode("utf-8")).hexdigest()
+            if self.approved_at is not None:
+                self.sign_off_seal = seal_of(self)
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "sign_off_seal"}
         super().save(*args, **kwargs)
+
+    def _frozen_changes(self, stored: dict[str, Any], update_fields: Any) -> list[str]:
+        wanted = None if update_fields is None else set(update_fields)
+        problems = []
+        for name in (*VERSION_CONTENT, "in_force_from", "archived_at"):
+            if wanted is not None and name not in wanted:
+                continue
+            new = getattr(self, self._meta.get_field(name).attname)
+            if new == stored[name]:
+                continue
+            if name in VERSION_CONTENT or stored[name] is not None:
+                problems.append(name)
+        if (wanted is None or "status" in wanted) and self.status not in VERSION_MOVES.get(
+            stored["status"], (stored["status"],)
+        ):
+            problems.append(f"status {stored['status']} to {self.status}")
+        return problems
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if PolicyVersion._base_manager.filter(pk=self.pk, approved_at__isnull=False).exists():
+            raise VersionFrozen("a signed-off version of the policy is kept for good")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def pack_intact(self) -> bool:
+        """The YAML is the one signed off: its SHA-256 is the one stored, and for an approved
+        version the seal made at approval still holds."""
+        if hashlib.sha256(self.pack_yaml.encode("utf-8")).hexdigest() != self.pack_sha256:
+            return False
+        if self.approved_at is None:
+            return True
+        return hmac.compare_digest(self.sign_off_seal or "", seal_of(self))
 
     @property
     def is_signed_off(self) -> bool:

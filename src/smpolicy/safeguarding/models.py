@@ -15,8 +15,8 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from smpolicy.safeguarding.records import AppendOnly, AppendOnlyError, frozen_fields_changed
-from smpolicy.schools.models import Person, SchoolOwned, SchoolOwnedQuerySet
+from smpolicy.safeguarding.records import AppendOnly, AppendOnlyError, Kept, KeptQuerySet
+from smpolicy.schools.models import Person, SchoolOwned
 from smpolicy.schools.sealing import SealedTextField
 
 CATEGORIES: dict[str, str] = {
@@ -37,12 +37,12 @@ CATEGORIES: dict[str, str] = {
 MAX_CATEGORIES = 3
 
 
-class ReportQuerySet(SchoolOwnedQuerySet):
+class ReportQuerySet(KeptQuerySet):
     def involving(self, person: Person) -> ReportQuerySet:
         return self.filter(involvements__person=person).distinct()
 
 
-class Report(SchoolOwned):
+class Report(Kept):
     """One report: what someone saw or was told, in their words, and what the policy said of it."""
 
     class Kind(models.TextChoices):
@@ -77,8 +77,10 @@ class Report(SchoolOwned):
         IN_CASE = "in_case", "Being dealt with in a case"
         CLOSED = "closed", "Closed"
 
-    # What was recorded never changes: the database refuses it too (see dbguard).
+    # What was recorded never changes, flags included: the database refuses it too (dbguard).
+    # Only the work on it moves on, and only forward.
     FROZEN: ClassVar[tuple[str, ...]] = (
+        "school",
         "reference",
         "kind",
         "reported_by",
@@ -87,11 +89,27 @@ class Report(SchoolOwned):
         "occurred_at",
         "recorded_at",
         "account",
+        "platform",
+        "channel_account",
+        "on_premises",
+        "others_involved",
+        "dsl_told_in_person",
+        "dsl_told",
+        "categories",
+        "child_protection",
+        "early_help",
+        "details",
         "situation",
         "decision",
         "verdict",
         "clauses",
+        "is_safeguarding",
+        "urgent",
+        "retention_rule",
     )
+    ONCE: ClassVar[tuple[str, ...]] = ("first_opened_at", "first_opened_by", "case")
+    RISING: ClassVar[tuple[str, ...]] = ("escalation_level", "retain_until")
+    STATUS_ORDER: ClassVar[tuple[str, ...]] = ("new", "opened", "in_case", "closed")
 
     reference = models.CharField(max_length=20)
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -151,13 +169,22 @@ class Report(SchoolOwned):
     def __str__(self) -> str:
         return self.reference
 
+    def refused_changes(self, stored: dict[str, Any]) -> list[str]:
+        problems = []
+        order = self.STATUS_ORDER
+        if (
+            stored["status"] in order
+            and self.status in order
+            and order.index(self.status) < order.index(stored["status"])
+        ):
+            problems.append("its status only moves forward")
+        if stored["legal_hold"] and not self.legal_hold:
+            last = self.retention_changes.order_by("-id").values_list("kind", flat=True).first()
+            if last != RetentionChange.Kind.RELEASE:
+                problems.append("a legal hold is lifted only by a recorded decision to lift it")
+        return problems
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        changed = frozen_fields_changed(self, self.FROZEN)
-        if changed:
-            raise AppendOnlyError(
-                f"what was reported cannot be changed ({', '.join(changed)}); add a note or "
-                "evidence instead"
-            )
         if not self.reference:
             self._save_with_reference(*args, **kwargs)
             return
@@ -240,8 +267,9 @@ def next_reference(model: type[models.Model], school_id: int, prefix: str) -> st
     return f"{start}{number:04d}"
 
 
-class Involvement(SchoolOwned):
-    """A person on the school's roster who is part of a report."""
+class Involvement(AppendOnly):
+    """A person on the school's roster who is part of a report. Append-only: removing the row that
+    names the subject of an allegation would open the report to its subject."""
 
     class Role(models.TextChoices):
         PUPIL = "pupil", "Pupil involved"
@@ -264,8 +292,15 @@ class Involvement(SchoolOwned):
         return f"{self.person} ({self.get_role_display().lower()})"
 
 
-class Alert(SchoolOwned):
-    """Someone must look at a report: shown in the app, and sent by e-mail as a link."""
+class Alert(Kept):
+    """Someone must look at a report: shown in the app, and sent by e-mail as a link. Who was
+    alerted, why and when is kept; only when it was seen (once) and e-mailed (later) move on."""
+
+    FROZEN: ClassVar[tuple[str, ...]] = (
+        "school", "report", "recipient", "when", "reason", "clause", "level", "created_at",
+    )
+    ONCE: ClassVar[tuple[str, ...]] = ("seen_at",)
+    RISING: ClassVar[tuple[str, ...]] = ("emailed_at",)
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="alerts")
     recipient = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -294,8 +329,14 @@ class Alert(SchoolOwned):
         return self.when == "immediately"
 
 
-class Case(SchoolOwned):
-    """Reports triaged together, followed to an outcome."""
+class Case(Kept):
+    """Reports triaged together, followed to an outcome. Its title, lead and opening are kept as
+    recorded; it may be closed, once."""
+
+    FROZEN: ClassVar[tuple[str, ...]] = (
+        "school", "reference", "title", "lead", "opened_by", "opened_at",
+    )
+    ONCE: ClassVar[tuple[str, ...]] = ("closed_at", "closed_by")
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -324,6 +365,14 @@ class Case(SchoolOwned):
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
 
+    def refused_changes(self, stored: dict[str, Any]) -> list[str]:
+        problems = []
+        if stored["status"] == self.Status.CLOSED and self.status != self.Status.CLOSED:
+            problems.append("a closed case stays closed")
+        if stored["closed_at"] is not None and stored["closing_summary"] != self.closing_summary:
+            problems.append("closing_summary was recorded when the case closed")
+        return problems
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.reference:
             self._fill_school()
@@ -334,8 +383,13 @@ class Case(SchoolOwned):
         raise AppendOnlyError("cases are destroyed only with their reports, from the review list")
 
 
-class CaseAction(SchoolOwned):
-    """Something to do, with an owner and a date."""
+class CaseAction(Kept):
+    """Something to do, with an owner and a date. What was asked is kept; it is done once."""
+
+    FROZEN: ClassVar[tuple[str, ...]] = (
+        "school", "case", "description", "owner", "due_on", "created_by", "created_at",
+    )
+    ONCE: ClassVar[tuple[str, ...]] = ("done_at", "done_by")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions")
     description = models.CharField(max_length=500)
@@ -356,6 +410,11 @@ class CaseAction(SchoolOwned):
 
     def __str__(self) -> str:
         return self.description
+
+    def refused_changes(self, stored: dict[str, Any]) -> list[str]:
+        if stored["done_at"] is not None and stored["done_note"] != self.done_note:
+            return ["done_note was recorded when it was done"]
+        return []
 
     def is_overdue(self, on: dt.date | None = None) -> bool:
         return self.done_at is None and self.due_on < (on or timezone.localdate())
@@ -534,6 +593,15 @@ class Evidence(AppendOnly):
     def absolute_path(self) -> Path:
         return Path(settings.MEDIA_ROOT) / self.file_path
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Each item added takes its place in the school's evidence register (integrity), in the
+        # same transaction, so no item exists that the register does not know.
+        from smpolicy.safeguarding import integrity
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            integrity.register_added(self)
+
     def text_record(self) -> EvidenceText | None:
         texts = getattr(self, "_prefetched_objects_cache", {}).get("texts")
         if texts is not None:
@@ -580,10 +648,26 @@ class AuditEntry(AppendOnly):
     reference = models.CharField(max_length=40, blank=True)
     note = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    # Its place in the school's audit chain (integrity): removing or changing an entry shows.
+    seq = models.BigIntegerField(null=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "id"]
         verbose_name_plural = "audit entries"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "seq"], name="audit_chain_no_fork")
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from smpolicy.safeguarding import integrity
+
+        if not self._state.adding:
+            super().save(*args, **kwargs)  # refused, with AppendOnly's words
+            return
+        self._fill_school()
+        integrity.append(self, integrity.AUDIT, lambda: AppendOnly.save(self, *args, **kwargs))
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.action} {self.reference}"
@@ -609,6 +693,72 @@ class Destruction(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.reference} destroyed {self.confirmed_at:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The evidence register records each item leaving it; a destruction row written any other
+        # way has no such entries, and verification names it.
+        from smpolicy.safeguarding import integrity
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            integrity.register_destroyed(self)
+
+
+class RegisterEntry(AppendOnly):
+    """The evidence register: one entry for each evidence item added, and one for each destroyed,
+    chained (integrity), so an evidence row deleted or changed outside the app is found."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added"
+        DESTROYED = "destroyed", "Destroyed"
+
+    seq = models.BigIntegerField(editable=False)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    evidence_id_at_time = models.BigIntegerField(db_index=True)
+    report_id_at_time = models.BigIntegerField()
+    reference = models.CharField(max_length=20)
+    file_path = models.CharField(max_length=300, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    size = models.BigIntegerField(default=0)
+    destruction_id_at_time = models.BigIntegerField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    entry_hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name_plural = "evidence register entries"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "seq"], name="register_chain_no_fork")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: evidence {self.evidence_id_at_time}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from smpolicy.safeguarding import integrity
+
+        if not self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        integrity.append(self, integrity.EVIDENCE, lambda: AppendOnly.save(self, *args, **kwargs))
+
+
+class ChainHead(models.Model):
+    """The latest entry of one school's chain: appends lock this row, one at a time."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="+")
+    chain = models.CharField(max_length=20)
+    seq = models.BigIntegerField(default=0)
+    head_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school", "chain"], name="one_head_per_chain")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chain} chain of school {self.school_id} at {self.seq}"
 
 
 class RetentionChange(AppendOnly):

@@ -117,7 +117,8 @@ def _change(
                     if before else "Give the date to keep it until."
                 )
             locked.retain_until = until
-        locked.save(update_fields=["legal_hold", "retain_until"])
+        # The decision first: the database lets a hold be lifted only once a decision to lift
+        # it is recorded (dbguard).
         change = RetentionChange.objects.create(
             school_id=locked.school_id,
             report=locked,
@@ -127,6 +128,7 @@ def _change(
             retain_until_after=locked.retain_until,
             made_by=person,
         )
+        locked.save(update_fields=["legal_hold", "retain_until"])
         audit.record(
             "retention", change, school=locked.school_id, request=request, person=person,
             note=RetentionChange.Kind(kind).label,

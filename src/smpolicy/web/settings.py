@@ -52,6 +52,11 @@ SMPOLICY_SEALING_KEYS = [
     k.strip() for k in os.environ.get("SMPOLICY_SEALING_KEYS", "").split(",") if k.strip()
 ]
 
+# The key the audit log's and evidence register's hash chains, and signed policy versions' seals,
+# are made with (smpolicy.safeguarding.integrity); unset, one is derived from SECRET_KEY. Never
+# change it once records exist: every chain would then fail verification.
+SMPOLICY_CHAIN_KEY = os.environ.get("SMPOLICY_CHAIN_KEY", "")
+
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
