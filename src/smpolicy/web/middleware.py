@@ -1,0 +1,136 @@
+"""Site-wide guards: requests too large or malformed are refused before anything reads them, and
+pages that show records are never kept in a browser's or proxy's cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+
+from smpolicy.web.errors import error_response
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB"
+
+
+def problem_with(exc: BaseException) -> tuple[int, str] | None:
+    """(status, what was wrong) for an error reading the request's body; None for any other."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        return 413, (
+            f"The form's text is larger than the {_megabytes(limit)} this site accepts "
+            "(files are counted apart). Send less at once."
+        )
+    if isinstance(exc, TooManyFilesSent):
+        return 400, (
+            f"Too many files in one request (at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES}). "
+            "Send fewer at once."
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return 400, (
+            f"Too many form fields in one request (at most "
+            f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS})."
+        )
+    if isinstance(exc, MultiPartParserError):
+        return 400, f"The upload could not be read: {str(exc)[:200] or 'it is malformed'}."
+    if isinstance(exc, UnreadablePostError):
+        return 400, "The upload was cut off before it all arrived. Try again."
+    return None
+
+
+class RequestLimitsMiddleware:
+    """Refuses, with 413 or 400 and a page saying why, a request whose Content-Length is over
+    SMPOLICY_MAX_REQUEST_BYTES or is not a number, and a multipart form without a boundary,
+    before Django starts reading the body (and writing it into temporary files). Errors met
+    while a view reads the body are answered the same way."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refusal = self.refusal(request)
+        if refusal is not None:
+            return refusal
+        return self.get_response(request)
+
+    def refusal(self, request: HttpRequest) -> HttpResponse | None:
+        raw_length = request.META.get("CONTENT_LENGTH") or ""
+        if raw_length.strip():
+            try:
+                length = int(raw_length)
+            except ValueError:
+                length = -1
+            if length < 0:
+                return error_response(request, 400, "The request's Content-Length is not a number.")
+            limit = settings.SMPOLICY_MAX_REQUEST_BYTES
+            if length > limit:
+                return error_response(
+                    request,
+                    413,
+                    f"What you sent is {_megabytes(length)}, more than the {_megabytes(limit)} "
+                    "this site accepts in one go. Send fewer or smaller files at once.",
+                )
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if content_type.lower().startswith("multipart/"):
+            boundary = ""
+            for part in content_type.split(";")[1:]:
+                key, _, value = part.strip().partition("=")
+                if key.strip().lower() == "boundary":
+                    boundary = value.strip().strip('"')
+            if not boundary:
+                return error_response(
+                    request,
+                    400,
+                    "The upload was sent as multipart/form-data without a boundary, so its "
+                    "parts cannot be told apart. Send it from the page's form, or set the "
+                    "boundary in the Content-Type.",
+                )
+        return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        found = problem_with(exception)
+        if found is None:
+            return None
+        return error_response(request, *found)
+
+
+# Where records are shown: every response under these, signed in or not, and every response
+# to a signed-in person anywhere, is marked no-store.
+RECORD_PREFIXES = (
+    "/safeguarding/",
+    "/registers/",
+    "/people/",
+    "/posts/",
+    "/network/",
+    "/admin/",
+    "/api/",
+    "/accounts/",
+)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every page that may show a record about a child, so the
+    browser's back button on a shared classroom computer, a disk cache or a proxy keeps nothing.
+    Static files (no records, the same for everyone) keep their caching."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        path = request.path
+        if path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            return response
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        if signed_in or path.startswith(RECORD_PREFIXES):
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+            patch_vary_headers(response, ("Cookie",))
+        return response
