@@ -131,6 +131,7 @@ class NoStoreMiddleware:
         user = getattr(request, "user", None)
         signed_in = bool(user is not None and user.is_authenticated)
         if signed_in or path.startswith(RECORD_PREFIXES):
-            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+            if "no-store" not in response.get("Cache-Control", ""):  # a view's own no-store stays
+                add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
             patch_vary_headers(response, ("Cookie",))
         return response
