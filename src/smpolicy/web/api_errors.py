@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 
 from smpolicy.web.api import api
-from smpolicy.web.middleware import problem_with
+from smpolicy.web.errors import api_error, problem_with
 
 BODY_ERRORS: tuple[type[Exception], ...] = (
     RequestDataTooBig,
@@ -24,7 +24,7 @@ BODY_ERRORS: tuple[type[Exception], ...] = (
 def unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
     found = problem_with(exc)
     status, detail = found if found is not None else (400, "The request could not be read.")
-    return api.create_response(request, {"detail": detail}, status=status)
+    return api.create_response(request, api_error(detail), status=status)
 
 
 for _kind in BODY_ERRORS:

@@ -8,9 +8,13 @@ shows the exception itself, which could hold a pupil's data.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpRequest, HttpResponse, JsonResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.template import loader
 
 logger = logging.getLogger("smpolicy.errors")
@@ -32,15 +36,52 @@ DEFAULT_DETAIL = {
 }
 
 
+def megabytes(size: int) -> str:
+    """A size in words: "64 KB", "2.5 MB"."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+
+
+def problem_with(exc: BaseException) -> tuple[int, str] | None:
+    """(status, what was wrong) for an error reading the request's body; None for any other."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+        return 413, (
+            f"The form's text is larger than the {megabytes(limit)} this site accepts "
+            "(files are counted apart). Send less at once."
+        )
+    if isinstance(exc, TooManyFilesSent):
+        return 400, (
+            f"Too many files in one request (at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES}). "
+            "Send fewer at once."
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return 400, (
+            f"Too many form fields in one request (at most "
+            f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS})."
+        )
+    if isinstance(exc, MultiPartParserError):
+        return 400, f"The upload could not be read: {str(exc)[:200] or 'it is malformed'}."
+    if isinstance(exc, UnreadablePostError):
+        return 400, "The upload was cut off before it all arrived. Try again."
+    return None
+
+
+def api_error(message: str) -> dict[str, Any]:
+    """The API's error shape, as its own routes answer (``{"error": ..., "field": ...}``)."""
+    return {"error": message, "field": None}
+
+
 def wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
 def error_response(request: HttpRequest, status: int, detail: str = "") -> HttpResponse:
-    """The error page (or JSON ``{"detail": ...}`` under /api/) for ``status``."""
+    """The error page (or the API's JSON error under /api/) for ``status``."""
     message = detail or DEFAULT_DETAIL.get(status, "")
     if wants_json(request):
-        return JsonResponse({"detail": message}, status=status)
+        return JsonResponse(api_error(message), status=status)
     context: dict[str, Any] = {"title": TITLES.get(status, "Error"), "detail": message,
                                "status": status, "reason": detail}
     template = "403.html" if status == 403 else "error.html"
@@ -55,7 +96,9 @@ def error_response(request: HttpRequest, status: int, detail: str = "") -> HttpR
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return error_response(request, 400)
+    # RequestDataTooBig and TooManyFieldsSent arrive here (they are SuspiciousOperations).
+    found = problem_with(exception) if exception is not None else None
+    return error_response(request, *(found or (400, "")))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -69,8 +112,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A body that cannot be read, met before any view (the CSRF check reads the form), is the
+    # sender's mistake, not the server's: say what it was.
+    found = problem_with(sys.exc_info()[1]) if sys.exc_info()[1] is not None else None
+    if found is not None:
+        return error_response(request, *found)
     if wants_json(request):
-        return JsonResponse({"detail": DEFAULT_DETAIL[500]}, status=500)
+        return JsonResponse(api_error(DEFAULT_DETAIL[500]), status=500)
     try:
         body = loader.render_to_string(
             "error.html", {"title": TITLES[500], "detail": DEFAULT_DETAIL[500], "status": 500}

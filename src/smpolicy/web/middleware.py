@@ -6,43 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse, UnreadablePostError
-from django.http.multipartparser import MultiPartParserError
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
-from smpolicy.web.errors import error_response
+from smpolicy.web.errors import error_response, megabytes, problem_with
 
 Handler = Callable[[HttpRequest], HttpResponse]
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB"
-
-
-def problem_with(exc: BaseException) -> tuple[int, str] | None:
-    """(status, what was wrong) for an error reading the request's body; None for any other."""
-    if isinstance(exc, RequestDataTooBig):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
-        return 413, (
-            f"The form's text is larger than the {_megabytes(limit)} this site accepts "
-            "(files are counted apart). Send less at once."
-        )
-    if isinstance(exc, TooManyFilesSent):
-        return 400, (
-            f"Too many files in one request (at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES}). "
-            "Send fewer at once."
-        )
-    if isinstance(exc, TooManyFieldsSent):
-        return 400, (
-            f"Too many form fields in one request (at most "
-            f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS})."
-        )
-    if isinstance(exc, MultiPartParserError):
-        return 400, f"The upload could not be read: {str(exc)[:200] or 'it is malformed'}."
-    if isinstance(exc, UnreadablePostError):
-        return 400, "The upload was cut off before it all arrived. Try again."
-    return None
 
 
 class RequestLimitsMiddleware:
@@ -74,7 +43,7 @@ class RequestLimitsMiddleware:
                 return error_response(
                     request,
                     413,
-                    f"What you sent is {_megabytes(length)}, more than the {_megabytes(limit)} "
+                    f"What you sent is {megabytes(length)}, more than the {megabytes(limit)} "
                     "this site accepts in one go. Send fewer or smaller files at once.",
                 )
         content_type = request.META.get("CONTENT_TYPE", "")
