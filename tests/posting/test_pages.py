@@ -65,7 +65,7 @@ def test_each_finding_is_highlighted_with_its_clause_and_what_to_do(
     assert re.search(r'<mark class="sev-block" data-findings="\d+">Oliver Smith</mark>', html)
     assert re.search(r'<mark class="sev-block" data-findings="\d+">07700 900123</mark>', html)
     # The face: a box positioned in percent of the picture, so it scales with it.
-    box = re.search(r'<span class="box sev-\w+" data-finding="\d+" style="left:([\d.]+)%', html)
+    box = re.search(r'<svg class="box sev-\w+" data-finding="\d+" x="([\d.]+)%', html)
     assert box and 0 <= float(box.group(1)) < 100
     assert "data:image/jpeg;base64," in html  # the photo is shown without being stored
     assert 'data-kind="pupil_name"' in html and "code.images" in html

@@ -26,6 +26,7 @@ from smpolicy.content.school import ContextError, SchoolContext
 from smpolicy.jsonitems import BadItem, read_items
 
 EXIT_BAD_INPUT = 2
+EXIT_FAULT = 1
 # module:function returning a SchoolContext for a school slug (None: the only or default school).
 DATABASE_HOOK = "smpolicy.posting.database_context:school_context_for_slug"
 NO_DATABASE = (
@@ -69,7 +70,7 @@ def main(argv: list[str]) -> int:
 
     engine = default_engine()
     out = sys.stdout.buffer
-    failed = 0
+    failed = internal = 0
     with stream:
         for number, item in read_items(stream):
             if isinstance(item, BadItem):
@@ -83,8 +84,20 @@ def main(argv: list[str]) -> int:
                 except PostError as exc:
                     line = {"error": f"item {number}: {exc}", "field": exc.field, "item": number}
                     failed += 1
+                except Exception as exc:
+                    # A fault in the checker, not in the post: this post gets its error line
+                    # (no traceback, which could quote the post) and the rest are still checked.
+                    line = {
+                        "error": f"item {number}: could not be checked ({type(exc).__name__}); "
+                        "this is a fault in smpolicy, please report it",
+                        "item": number,
+                    }
+                    internal += 1
             out.write(orjson.dumps(line) + b"\n")
             out.flush()
+    if internal:
+        sys.stderr.write(f"smpolicy check-post: {internal} post(s) met a fault in the checker\n")
+        return EXIT_FAULT
     if failed:
         sys.stderr.write(
             f"smpolicy check-post: {failed} post(s) could not be checked; see their lines\n"

@@ -91,6 +91,10 @@ TEXT_SIDE = 800
 TEXT_MIN_CHARS = 8  # a line this long: the corpus's signs have 8 to 18, textures at most 7
 OCR_TIMEOUT_S = 20
 ImageSource = str | os.PathLike[str] | bytes | IO[bytes]
+# Smaller than this a side, or longer than this many times its width, a file is no picture anyone
+# posts (a tracking pixel, a 40000 x 2 strip made to break the resizing every detector does).
+MIN_IMAGE_SIDE = 16
+MAX_ASPECT_RATIO = 20
 
 
 class ImageError(ValueError):
@@ -177,6 +181,23 @@ def _read_bytes(source: ImageSource) -> tuple[bytes, str]:
     return data, name
 
 
+def shape_problem(width: int, height: int) -> str | None:
+    """What is wrong with a picture of ``width`` x ``height`` pixels for checking, or None."""
+    if width < 1 or height < 1:
+        return f"the picture is {width} x {height} pixels: it has no pixels"
+    if min(width, height) < MIN_IMAGE_SIDE:
+        return (
+            f"the picture is only {width} x {height} pixels; a picture to check needs at least "
+            f"{MIN_IMAGE_SIDE} pixels a side"
+        )
+    if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        return (
+            f"the picture is {width} x {height} pixels, more than {MAX_ASPECT_RATIO} times longer "
+            "than it is wide; crop it to what will be posted"
+        )
+    return None
+
+
 def load_image(source: ImageSource) -> LoadedImage:
     """Decode a picture safely: size and pixel limits first, then decode, upright, as RGB."""
     data, name = _read_bytes(source)
@@ -198,6 +219,8 @@ def load_image(source: ImageSource) -> LoadedImage:
                     f"{name}: {width}x{height} is more than the {MAX_IMAGE_PIXELS:,} pixels a "
                     "picture may have"
                 )
+            if problem := shape_problem(width, height):
+                raise ImageError(f"{name}: {problem}")
             fmt = str(im.format)  # a turned copy (exif_transpose) has no format of its own
             exif = im.getexif()
             gps = _gps(exif)

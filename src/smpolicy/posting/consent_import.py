@@ -28,6 +28,7 @@ from smpolicy.posting.registers import current_consent
 from smpolicy.schools.importing import (
     CsvReport,
     Source,
+    UnreadableText,
     _column_name,
     _delimiter,
     _read_text,
@@ -189,7 +190,11 @@ def import_consent(
     """Import the photo consent in a CSV (text, bytes, a Path or an open file) into ``school``.
     Writes nothing when ``dry_run`` is set or when any row has an error."""
     report = ConsentImportReport(dry_run=dry_run)
-    text = _read_text(source)
+    try:
+        text = _read_text(source)
+    except UnreadableText as exc:
+        report.error(exc.line, None, str(exc))
+        return report
     if not text.strip():
         report.error(1, None, "the file is empty; it needs a header line with pupil, use, status")
         return report

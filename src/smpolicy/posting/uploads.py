@@ -31,6 +31,7 @@ from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from smpolicy.content.images import shape_problem
 from smpolicy.heif import is_heif, register_opener
 
 MAX_IMAGE_BYTES = 15 * 1024 * 1024
@@ -168,8 +169,8 @@ def validate_image(data: bytes, name: str = "image") -> CheckedImage:
             width, height = image.size
             # The header's size is read before any pixel is decoded: refuse a bomb here.
             _refuse_too_many_pixels(name, width, height)
-            if width < 1 or height < 1:
-                raise UploadError(f"{name}: the image has no pixels")
+            if problem := shape_problem(width, height):
+                raise UploadError(f"{name}: {problem}")
             image.load()
     except UploadError:
         raise

@@ -9,6 +9,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from smpolicy.safeguarding.models import AuditEntry
+from smpolicy.schools.clientaddress import client_address
 from smpolicy.schools.models import Person, School
 
 
@@ -46,7 +47,7 @@ def record(
         user = None
     ip = None
     if request is not None:
-        ip = request.META.get("REMOTE_ADDR") or None
+        ip = client_address(request) or None
     entry = AuditEntry(
         school_id=school if isinstance(school, int) else school.pk,
         user_id_at_time=getattr(user, "pk", None),

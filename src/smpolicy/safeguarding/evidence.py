@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ import tempfile
 import uuid
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from email.parser import BytesHeaderParser
@@ -326,18 +328,78 @@ def _check_zip(path: Path, name: str) -> FileType:
     raise refused
 
 
+# What a PDF kept as evidence may not hold, by the name that introduces it, and why: each makes
+# the file do something when it is opened (run a script, start a program, send data out) or
+# carry other files hidden inside it.
+PDF_REFUSED_NAMES = {
+    "JavaScript": "it runs JavaScript",
+    "JS": "it runs JavaScript",
+    "Launch": "it can start programs",
+    "EmbeddedFile": "it carries other files inside it",
+    "EmbeddedFiles": "it carries other files inside it",
+    "RichMedia": "it holds Flash or other rich media",
+    "XFA": "it is an XFA form, which can run scripts",
+    "AA": "it runs actions of its own when it is opened or viewed",
+    "SubmitForm": "it can send what it holds to another site",
+    "ImportData": "it can load data from elsewhere",
+    "GoToE": "it opens files embedded in it",
+}
+# A PDF name is "/" then any characters but white space and delimiters, and "#xx" may spell any
+# of them in hex: /J#61vaScript is /JavaScript to every reader, so names are decoded first.
+_PDF_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]+)")
+_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n")
+MAX_PDF_INFLATED = 200 * 1024 * 1024  # what all of a PDF's compressed streams may expand to
+
+
+def _pdf_name(raw: bytes) -> str:
+    return _PDF_HEX.sub(lambda m: bytes([int(m[1], 16)]), raw).decode("latin-1")
+
+
+def _refused_pdf_name(data: bytes) -> str | None:
+    for match in _PDF_NAME.finditer(data):
+        name = _pdf_name(match[1])
+        if name in PDF_REFUSED_NAMES:
+            return name
+    return None
+
+
+def _inflated_streams(data: bytes) -> Iterator[bytes]:
+    """The contents of a PDF's Flate-compressed streams (object streams hide whole dictionaries
+    in them), each cut off where the total would pass MAX_PDF_INFLATED."""
+    budget = MAX_PDF_INFLATED
+    for match in _PDF_STREAM.finditer(data):
+        start = match.end()
+        end = data.find(b"endstream", start)
+        if end == -1:
+            end = len(data)
+        inflater = zlib.decompressobj()
+        try:
+            out = inflater.decompress(data[start:end], budget)
+        except zlib.error:
+            continue  # not Flate (an image's DCT data, say): nothing named in it
+        budget -= len(out)
+        yield out
+        if budget <= 0:
+            raise UploadRefused(
+                "This PDF's compressed contents expand to more than "
+                f"{_megabytes(MAX_PDF_INFLATED)}, too much to check. Print it to a new PDF, or "
+                "take screenshots, and add those instead."
+            )
+
+
 def _check_pdf(path: Path, name: str) -> None:
-    # A PDF that runs JavaScript or launches programs has no place among evidence.
-    pattern = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile)\b")
-    tail = b""
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            if pattern.search(tail + chunk):
-                raise UploadRefused(
-                    f"{name} is a PDF with scripts or embedded programs in it, so it is not kept. "
-                    "Print it to a new PDF, or take screenshots, and add those instead."
-                )
-            tail = chunk[-32:]
+    # A PDF that runs JavaScript or launches programs has no place among evidence, however its
+    # names are spelt and whether or not they are compressed into an object stream.
+    data = path.read_bytes()  # at most MAX_FILE_BYTES, already checked
+    for part in itertools.chain([data], _inflated_streams(data)):  # one stream at a time
+        found = _refused_pdf_name(part)
+        if found is not None:
+            raise UploadRefused(
+                f"{name} is a PDF with scripts, programs or hidden files in it, so it is not "
+                f"kept: {PDF_REFUSED_NAMES[found]} (it holds /{found}). Print it to a new PDF, "
+                "or take screenshots, and add those instead."
+            )
 
 
 # -- storing --------------------------------------------------------------------------------------

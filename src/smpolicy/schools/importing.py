@@ -16,6 +16,7 @@ an error, nothing is written, and the report lists every error by row and column
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -169,16 +170,71 @@ class ImportReport(CsvReport):
     __str__ = as_text
 
 
+class UnreadableText(ValueError):
+    """A file that is not CSV text; ``line`` is where the trouble is, for the import's report."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# A UTF-8 character of two or more bytes. A file holding these is UTF-8 (cp1252 text almost never
+# makes these pairs), so one bad byte in it is damage, not a sign that the file is cp1252.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _line_at(data: bytes, position: int) -> int:
+    return data.count(b"\n", 0, position) + 1
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of a CSV file's bytes: UTF-8 (with or without Excel's BOM), UTF-16 with a BOM
+    (Excel's "Unicode text"), or, for a file with no UTF-8 in it at all, cp1252 (what Excel on
+    Windows saves as "CSV"). Anything else is UnreadableText naming the byte and its line."""
+    if data.startswith(b"PK\x03\x04"):
+        raise UnreadableText(
+            1, "the file is an Excel workbook (or another zip), not CSV; save it as CSV UTF-8"
+        )
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].decode("utf-16", "replace").count("\n") + 1
+            raise UnreadableText(
+                line, f"the file is damaged UTF-16 text at line {line}; save it as CSV UTF-8"
+            ) from None
+    if (nul := data.find(b"\x00")) != -1:
+        raise UnreadableText(
+            _line_at(data, nul),
+            f"the file holds a NUL byte at line {_line_at(data, nul)}: it is not CSV text "
+            "(a spreadsheet, or UTF-16 without its BOM?); save it as CSV UTF-8",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    if not _UTF8_MULTIBYTE.search(data):
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("cp1252")
+    line = _line_at(data, bad)
+    raise UnreadableText(
+        line,
+        f"the file is not UTF-8 text: byte 0x{data[bad]:02x} at line {line}; "
+        "save it as CSV UTF-8",
+    )
+
+
 def _read_text(source: Source) -> str:
+    """The text of ``source``; UnreadableText when its bytes are not CSV text."""
     if isinstance(source, Path):
         source = source.read_bytes()
     elif not isinstance(source, str | bytes):
         source = source.read()
     if isinstance(source, bytes):
-        try:
-            source = source.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            source = source.decode("cp1252")  # what Excel on Windows saves as "CSV"
+        source = decode_csv(source)
     return source.removeprefix("\ufeff")
 
 
@@ -409,7 +465,11 @@ def import_people(school: School, file_or_text: Source, *, dry_run: bool = False
     Writes nothing when ``dry_run`` is set or when any row has an error; the report says which.
     """
     report = ImportReport(dry_run=dry_run)
-    text = _read_text(file_or_text)
+    try:
+        text = _read_text(file_or_text)
+    except UnreadableText as exc:
+        report.error(exc.line, None, str(exc))
+        return report
     if not text.strip():
         report.error(
             1, None, f"the file is empty; it needs a header line with {', '.join(REQUIRED_COLUMNS)}"

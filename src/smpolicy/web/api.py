@@ -36,3 +36,4 @@ api = NinjaAPI(
 )
 api.add_router("/", decisions_router)
 api.add_router("/", posting_router)
+from smpolicy.web import api_errors  # noqa: E402, F401  registers the body-error handlers

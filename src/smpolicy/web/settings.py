@@ -1,5 +1,11 @@
 """Settings, all from the environment, with safe defaults for the demo school.
 
+Every variable is read through one strict reader (environs): a boolean is true/false, 1/0, yes/no
+or on/off and anything else stops the start-up naming the variable, numbers are checked against
+their range, lists are split on commas. An empty variable counts as unset. A mistake in the
+environment is an ImproperlyConfigured naming the variable and what was wrong, never a setting
+silently read as something else (EMAIL_USE_TLS=true once meant "off").
+
 SMPOLICY_MODE=production turns on the production checks: a real SECRET_KEY and ALLOWED_HOSTS are
 required, and the demo secret is refused, so a real school's deployment can't run on a public key.
 """
@@ -7,59 +13,176 @@ required, and the demo secret is refused, so a real school's deployment can't ru
 from __future__ import annotations
 
 import os
+import zoneinfo
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from environs import Env, EnvError
+from marshmallow.validate import OneOf, Range
+
+from smpolicy.schools.clientaddress import parse_networks
+
+T = TypeVar("T")
+
+_env = Env(expand_vars=False)
+
+TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
+FALSE_WORDS = frozenset({"false", "0", "no", "off"})
+
+
+@_env.parser_for("yes_no")
+def _yes_no(value: str) -> bool:
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise EnvError("must be true or false (or 1/0, yes/no, on/off)")
+
+
+def _is_set(name: str) -> bool:
+    return bool(os.environ.get(name, "").strip())
+
+
+def _read(kind: str, name: str, default: T, **options: Any) -> T:
+    """``name`` parsed by environs' ``kind`` parser, ``default`` when unset or empty."""
+    if not _is_set(name):
+        return default
+    parser: Callable[..., T] = getattr(_env, kind)
+    try:
+        value = parser(name, **options)
+    except EnvError as exc:
+        raw = os.environ.get(name, "").strip()
+        shown = "(hidden)" if "PASSWORD" in name or "KEY" in name else repr(raw[:80])
+        raise ImproperlyConfigured(f"{name} is wrong: {_reason(exc)}; it is {shown}") from None
+    return value.strip() if isinstance(value, str) else value
+
+
+def _reason(exc: EnvError) -> str:
+    messages = getattr(exc, "error_messages", None)
+    if isinstance(messages, dict):
+        messages = [m for ms in messages.values() for m in (ms if isinstance(ms, list) else [ms])]
+    if isinstance(messages, list | tuple) and messages:
+        return "; ".join(_sentence(str(m)) for m in messages)
+    return _sentence(str(exc).split("invalid:", 1)[-1].strip(" []'\"")) or "not valid"
+
+
+def _sentence(message: str) -> str:
+    message = message.strip().rstrip(".")
+    return message[:1].lower() + message[1:]
+
+
+def env_str(name: str, default: str = "") -> str:
+    return _read("str", name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return _read("yes_no", name, default)
+
+
+def env_int(name: str, default: int, *, low: int | None = None, high: int | None = None) -> int:
+    return _read("int", name, default, validate=Range(min=low, max=high))
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    items = _read("list", name, default or [], delimiter=",")
+    return [item.strip() for item in items if item.strip()]
+
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(os.environ.get("SMPOLICY_DATA_DIR", Path.cwd() / "data")).resolve()
+DATA_DIR = Path(env_str("SMPOLICY_DATA_DIR", str(Path.cwd() / "data"))).resolve()
 
-MODE = os.environ.get("SMPOLICY_MODE", "demo").strip().lower()
+MODE = env_str("SMPOLICY_MODE", "demo").lower()
 if MODE not in {"demo", "production"}:
     raise ImproperlyConfigured(f"SMPOLICY_MODE must be 'demo' or 'production', not {MODE!r}")
 PRODUCTION = MODE == "production"
 
 DEMO_SECRET_KEY = "demo-only-secret-key-do-not-use-for-a-real-school-0000000000000000"
-SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
-DEBUG = os.environ.get("DEBUG", "0" if PRODUCTION else "1").lower() in {"1", "true", "yes"}
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",")
-    if h.strip()
-]
+SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 10
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``key`` may not sign a real school's sessions, or None. The demo secret is public, in
+    any spacing or case; a short key or one of few characters can be guessed."""
+    squeezed = "".join(key.split()).lower()
+    if squeezed == "".join(DEMO_SECRET_KEY.split()).lower():
+        return "it is the demo secret, which is public"
+    if squeezed.startswith("django-insecure"):
+        return "it is a key Django made for development"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(key)} characters; it needs at least {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < SECRET_KEY_MIN_DISTINCT:
+        return (
+            f"it uses only {len(set(key))} different characters; a random key uses many "
+            f"(at least {SECRET_KEY_MIN_DISTINCT})"
+        )
+    return None
+
+
+def allowed_host_problem(host: str) -> str | None:
+    """Why ``host`` would let any Host header through, or None. A leading dot matches every
+    subdomain, so it must name at least a whole registered domain (".straits.sch.uk")."""
+    if "*" in host:
+        return f"{host!r} lets any host name through; name this server's host names"
+    if host.startswith(".") and host.strip(".").count(".") < 2:
+        return f"{host!r} matches too many domains; name this server's host names"
+    return None
+
 
 if PRODUCTION:
-    if SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < 50:
+    problem = secret_key_problem(SECRET_KEY)
+    if problem:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set to a long random value in production "
-            "(the demo secret is public and is refused)."
+            f"SECRET_KEY must be set to a long random value in production: {problem}. Make one "
+            "with: python3 -c 'import secrets; print(secrets.token_urlsafe(64))'"
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must name this server's host name in production.")
+    for host in ALLOWED_HOSTS:
+        if problem := allowed_host_problem(host):
+            raise ImproperlyConfigured(f"ALLOWED_HOSTS is wrong for production: {problem}.")
     if DEBUG:
         raise ImproperlyConfigured(
             "DEBUG must be off in production: it would show pupils' data in error pages."
         )
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, low=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Keys that seal secrets at rest (smpolicy.schools.sealing); unset, one is derived from SECRET_KEY.
-SMPOLICY_SEALING_KEYS = [
-    k.strip() for k in os.environ.get("SMPOLICY_SEALING_KEYS", "").split(",") if k.strip()
-]
+# The reverse proxies in front of the app (addresses or networks); only their X-Forwarded-For is
+# believed (smpolicy.schools.clientaddress). None by default: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES is wrong: {exc}") from None
 
 # The key the audit log's and evidence register's hash chains, and signed policy versions' seals,
 # are made with (smpolicy.safeguarding.integrity); unset, one is derived from SECRET_KEY. Never
 # change it once records exist: every chain would then fail verification.
-SMPOLICY_CHAIN_KEY = os.environ.get("SMPOLICY_CHAIN_KEY", "")
+SMPOLICY_CHAIN_KEY = env_str("SMPOLICY_CHAIN_KEY", "")
 
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+# Keys that seal secrets at rest (smpolicy.schools.sealing); unset, one is derived from SECRET_KEY.
+SMPOLICY_SEALING_KEYS = env_list("SMPOLICY_SEALING_KEYS")
+
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(
+            f"CSRF_TRUSTED_ORIGINS is wrong: {_origin!r} needs its scheme "
+            "(e.g. https://policy.example)"
+        )
 
 INSTALLED_APPS = [
     "smpolicy.web.apps.SmpolicyAdminConfig",
@@ -68,6 +191,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
+    "ninja",  # its Swagger page from its own static files, not a CDN (no network at run time)
     "smpolicy.web",
     "smpolicy.schools",
     "smpolicy.asking",
@@ -79,12 +204,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "smpolicy.web.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "smpolicy.web.middleware.NoStoreMiddleware",
     "smpolicy.schools.middleware.CurrentSchoolMiddleware",
 ]
 
@@ -110,14 +238,21 @@ TEMPLATES = [
     },
 ]
 
-if "DATABASE_URL" not in os.environ:
+if not _is_set("DATABASE_URL"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # the demo's SQLite file lives here
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'smpolicy.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'smpolicy.sqlite3'}"),
+            conn_max_age=env_int("CONN_MAX_AGE", 60, low=0),
+        )
+    }
+except (ValueError, KeyError) as exc:
+    # The URL is not shown: it holds the database's password.
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is wrong: {type(exc).__name__} while reading it; it should look like "
+        "postgres://user:password@host:5432/name"
+    ) from None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -132,21 +267,59 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "schools:login"
 LOGIN_REDIRECT_URL = "schools:home"
 LOGOUT_REDIRECT_URL = "schools:login"
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, low=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content Security Policy (django-csp): scripts and styles only from this site's static files, no
+# inline script or style attribute, no plugins, no framing, forms post only here. The one page
+# that needs more (the API's Swagger page, which ninja writes with an inline script) relaxes it
+# in smpolicy.web.csp, for that path alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the check page's previews (built in memory, never stored) and the favicon
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
+TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(
+        f"TIME_ZONE is wrong: {TIME_ZONE!r} is not a time zone name (e.g. Europe/London)"
+    ) from None
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+# Django spools a large upload to a temporary file while the request is read. It goes inside the
+# data directory (the system's /tmp may be shared, or not cleared for years), and is swept at
+# start-up and every minute by smpolicy.web.tempfiles.
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp" / "uploads")
+FILE_UPLOAD_PERMISSIONS = 0o600
+try:
+    Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True, mode=0o700)
+except OSError as exc:
+    raise ImproperlyConfigured(
+        f"SMPOLICY_DATA_DIR is wrong: cannot make {FILE_UPLOAD_TEMP_DIR} ({exc.strerror})"
+    ) from None
+# The largest request accepted at all, checked on Content-Length before a byte is read: ten
+# evidence files of 40 MB and their form. Bigger is refused with 413 (smpolicy.web.middleware).
+SMPOLICY_MAX_REQUEST_BYTES = env_int("SMPOLICY_MAX_REQUEST_BYTES", 410 * 1024 * 1024, low=1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -157,26 +330,50 @@ STORAGES = {
 }
 
 # E-mail: the console in the demo, SMTP when EMAIL_HOST is set.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = os.environ.get(
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1") == "1"
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "smpolicy@localhost")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, low=1, high=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")  # as given: spaces may be in it
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    if _is_set("EMAIL_USE_TLS"):
+        raise ImproperlyConfigured(
+            "EMAIL_USE_TLS and EMAIL_USE_SSL are both on; choose one (STARTTLS on port 587 is "
+            "EMAIL_USE_TLS, TLS from the start on port 465 is EMAIL_USE_SSL)"
+        )
+    EMAIL_USE_TLS = False  # SSL asked for, TLS only by default
+# A mail server that stops answering must not hold a page (or the alert escalation) for minutes.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, low=1, high=600)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "smpolicy@localhost")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"SITE_URL is wrong: {SITE_URL!r} needs http:// or https:// (links in e-mails use it)"
+    )
 
 # The policy pack used when a school has not loaded its own.
-SMPOLICY_DEFAULT_PACK = os.environ.get("SMPOLICY_PACK", "")
+SMPOLICY_DEFAULT_PACK = env_str("SMPOLICY_PACK")
 
+LOG_LEVEL = _read(
+    "str",
+    "LOG_LEVEL",
+    "WARNING",
+    validate=OneOf(
+        ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "debug", "info", "warning", "error",
+         "critical"],
+        error="must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+    ),
+).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -13,3 +13,9 @@ urlpatterns = [
     path("registers/", include("smpolicy.registers.urls")),
     path("", include("smpolicy.schools.urls")),
 ]
+
+# Error pages in the site's style, never Django's plain or debug pages (smpolicy.web.errors).
+handler400 = "smpolicy.web.errors.bad_request"
+handler403 = "smpolicy.web.errors.permission_denied"
+handler404 = "smpolicy.web.errors.page_not_found"
+handler500 = "smpolicy.web.errors.server_error"

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('safeguarding', '0004_retention_changes'),
+        ('safeguarding', '0006_parent_link_client'),
         ('schools', '0004_second_factor_idle'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

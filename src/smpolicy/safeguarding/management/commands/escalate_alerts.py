@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from smpolicy.safeguarding.alerts import escalate
 from smpolicy.schools.clock import command_now
+from smpolicy.web.startup import catch_up
 
 
 class Command(BaseCommand):
@@ -27,3 +28,7 @@ class Command(BaseCommand):
         now = command_now(options.get("now"))
         for report, what in escalate(now):
             self.stdout.write(f"{report.school.slug} {report.reference}: {what}")
+        # Every minute is also when interrupted work is caught up on (smpolicy.web.startup).
+        for what, count in catch_up().items():
+            if count:
+                self.stdout.write(f"{count} {what}")
