@@ -1,0 +1,148 @@
+"""Parallel sessions get no more guesses at the second factor than one session (issue 10).
+
+An attacker with a DSL's password opened 24 sessions and guessed codes in parallel: 80 guesses in
+4.5 s, because each request read the failure count, added one in Python and saved. These tests
+run real threads, each with its own database connection, against the test database (SQLite and
+PostgreSQL), and count how many codes were actually compared.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from smpolicy.safeguarding import totp
+from smpolicy.safeguarding.models import SecondFactor
+
+from .conftest import code_for, enrol, sign_in
+
+THREADS = 24
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _shared_cache_lock(exc: Exception) -> bool:
+    # The SQLite test database lives in memory with a shared cache, whose table locks fail at once
+    # ("database table is locked") where a database file, as a school runs, waits its timeout.
+    # Such a request is sent again, as a waiting one would have been run: a fresh attempt, which
+    # the allowance counts like any other.
+    return (
+        connection.vendor == "sqlite"
+        and isinstance(exc, OperationalError)
+        and "is locked" in str(exc)
+    )
+
+
+def in_parallel(work: Callable[[int], object], threads: int = THREADS) -> list[object]:
+    """Run ``work(i)`` in ``threads`` threads released at the same moment; its results, or the
+    exceptions raised, in order."""
+    start = threading.Barrier(threads)
+    results: list[object] = [None] * threads
+
+    def run(i: int) -> None:
+        try:
+            start.wait()
+            for attempt in range(200):
+                try:
+                    results[i] = work(i)
+                    break
+                except Exception as exc:
+                    if not _shared_cache_lock(exc) or attempt == 199:
+                        raise
+                    time.sleep(0.005)
+        except Exception as exc:  # kept, so the test says what went wrong in which thread
+            results[i] = exc
+        finally:
+            connection.close()  # each thread's own connection
+
+    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.fixture
+def compared(monkeypatch) -> list[str]:
+    """Every code the second factor actually compared, from any thread."""
+    seen: list[str] = []
+    lock = threading.Lock()
+    real = totp.matching_step
+
+    def counting(secret: str, code: str, now):
+        with lock:
+            seen.append(code)
+        return real(secret, code, now)
+
+    monkeypatch.setattr(totp, "matching_step", counting)
+    return seen
+
+
+def wrong_code(factor: SecondFactor, now) -> str:
+    right = {code_for(factor, now + timezone.timedelta(seconds=s)) for s in (-30, 0, 30)}
+    return next(c for c in ("000000", "111111", "222222", "333333") if c not in right)
+
+
+def test_parallel_wrong_codes_get_no_more_guesses_than_one_session(straits, compared):
+    factor = enrol(straits.dsl)
+    now = timezone.now()
+    wrong = wrong_code(factor, now)
+
+    def guess(_: int) -> str:
+        mine = SecondFactor.objects.get(pk=factor.pk)  # as each request loads it
+        try:
+            return "right" if totp.check(mine, wrong, now) else "wrong"
+        except totp.Locked:
+            return "locked"
+
+    outcomes = Counter(in_parallel(guess))
+    assert set(outcomes) <= {"wrong", "locked"}, outcomes  # no errors, nothing accepted
+    assert len(compared) <= totp.MAX_FAILURES, f"{len(compared)} codes compared: {outcomes}"
+    assert outcomes["wrong"] == len(compared)
+    assert outcomes["locked"] >= THREADS - totp.MAX_FAILURES
+    # Locked now, even for the right code.
+    with pytest.raises(totp.Locked):
+        totp.check(SecondFactor.objects.get(pk=factor.pk), code_for(factor, now), now)
+
+
+def test_a_right_code_sent_in_parallel_is_accepted_once(straits):
+    factor = enrol(straits.dsl)
+    now = timezone.now()
+    code = code_for(factor, now)
+
+    def send(_: int) -> object:
+        try:
+            return totp.check(SecondFactor.objects.get(pk=factor.pk), code, now)
+        except totp.Locked:
+            return "locked"
+
+    outcomes = Counter(in_parallel(send, threads=8))
+    assert outcomes[True] == 1, outcomes
+    assert set(outcomes) <= {True, False, "locked"}, outcomes
+
+
+def test_parallel_sessions_on_the_verify_page_share_one_allowance(guarded_db, straits, compared):
+    """The attack as it was made: many signed-in sessions of one account posting codes."""
+    factor = enrol(straits.dsl)
+    wrong = wrong_code(factor, timezone.now())
+    clients = [sign_in(Client(), straits.dsl, second_factor=False) for _ in range(THREADS)]
+    url = reverse("safeguarding:second_factor_verify")
+
+    def post(i: int) -> str:
+        page = clients[i].post(url, {"code": wrong}).content.decode()
+        if "Too many wrong codes" in page:
+            return "locked"
+        return "wrong" if "not right" in page else page
+
+    outcomes = Counter(in_parallel(post))
+    assert set(outcomes) <= {"wrong", "locked"}, outcomes
+    assert len(compared) <= totp.MAX_FAILURES, f"{len(compared)} codes compared: {outcomes}"
+    assert outcomes["locked"] >= THREADS - totp.MAX_FAILURES
