@@ -244,3 +244,40 @@ def test_no_credentials_is_401_saying_how_to_sign_in(client, db):
     response = call(client, DECISIONS, SITUATION)
     assert response.status_code == 401
     assert "Bearer" in response.json()["error"] and response.json()["detail"] == "Unauthorized"
+
+
+# -- in a real browser -----------------------------------------------------------------------
+
+
+def test_the_it_lead_makes_and_revokes_a_key_in_the_browser(
+    page, live_server, transactional_db, tmp_path
+):
+    from playwright.sync_api import expect
+
+    from browsing import accessibility_violations, sign_in
+
+    school = testing.make_school("Straits Primary School", slug="straits")
+    person = testing.make_person(school, "staff", "Ian", "Tee", positions=["it_lead"])
+    testing.make_user(person, username="itlead")
+    sign_in(page, live_server.url, "itlead")
+    page.get_by_role("link", name="API keys").click()
+    expect(page.get_by_role("heading", name="API keys", level=1)).to_be_visible()
+    assert accessibility_violations(page) == []
+    page.get_by_role("button", name="Make the key").click()  # nothing filled in
+    expect(page.get_by_role("alert")).to_contain_text("Choose at least one thing the key may do.")
+    page.get_by_label("What will use this key").fill("MIS sync")
+    page.get_by_label("Ask the policy").check()
+    page.get_by_role("button", name="Make the key").click()
+    token = page.get_by_label("Key", exact=True).input_value()
+    assert token.startswith("smp_")
+    assert accessibility_violations(page) == []
+    page.screenshot(path=str(tmp_path / "api-key-made.png"), full_page=True)
+    assert call(Client(), DECISIONS, SITUATION, **bearer(token)).status_code == 200
+
+    page.goto(f"{live_server.url}{PAGE}")
+    assert token not in page.content()
+    expect(page.get_by_role("cell", name="1", exact=True)).to_be_visible()  # one use
+    page.get_by_role("button", name="Revoke the key for MIS sync").click()
+    expect(page.get_by_text("no longer works")).to_be_visible()
+    assert accessibility_violations(page) == []
+    assert call(Client(), DECISIONS, SITUATION, **bearer(token)).status_code == 401

@@ -158,3 +158,21 @@ def test_the_test_client_signs_in_with_a_request_as_axes_asks(client, teacher):
     # (or use force_login, which checks no password at all).
     assert client.login(request=HttpRequest(), username="teacher", password=testing.TEST_PASSWORD)
     assert client.get(reverse("schools:home")).status_code == 200
+
+
+def test_the_lockout_page_in_the_browser(page, live_server, transactional_db, tmp_path):
+    from playwright.sync_api import expect
+
+    from browsing import accessibility_violations
+    from browsing import sign_in as browser_sign_in
+
+    school = testing.make_school("Straits Primary School", slug="straits")
+    person = testing.make_person(school, "staff", "Dee", "Essel", positions=["dsl"])
+    testing.make_user(person, username="dsl")
+    for i in range(5):
+        browser_sign_in(page, live_server.url, "dsl", password=f"guess-{i}")
+    expect(page.get_by_role("heading", name="Sign-in paused for this account")).to_be_visible()
+    browser_sign_in(page, live_server.url, "dsl")  # the right password, still paused
+    expect(page.get_by_role("alert")).to_contain_text("paused until")
+    assert accessibility_violations(page) == []
+    page.screenshot(path=str(tmp_path / "locked-out.png"), full_page=True)
