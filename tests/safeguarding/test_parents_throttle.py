@@ -14,10 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from parallel import in_parallel
 from smpolicy.safeguarding import views
 from smpolicy.safeguarding.models import EmailVerification, Report
-
-from .test_second_factor_race import in_parallel
 
 HERE, ELSEWHERE = "203.0.113.50", "198.51.100.77"
 

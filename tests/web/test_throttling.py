@@ -176,3 +176,38 @@ def test_the_lockout_page_in_the_browser(page, live_server, transactional_db, tm
     expect(page.get_by_role("alert")).to_contain_text("paused until")
     assert accessibility_violations(page) == []
     page.screenshot(path=str(tmp_path / "locked-out.png"), full_page=True)
+
+
+@pytest.fixture
+def checked(monkeypatch) -> list[str]:
+    """Every password actually checked against an account, from any thread."""
+    import threading
+
+    from django.contrib.auth.backends import ModelBackend
+
+    seen: list[str] = []
+    lock = threading.Lock()
+    real = ModelBackend.authenticate
+
+    def counting(self, request, username=None, password=None, **kwargs):
+        with lock:
+            seen.append(password)
+        return real(self, request, username=username, password=password, **kwargs)
+
+    monkeypatch.setattr(ModelBackend, "authenticate", counting)
+    return seen
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("way", ["form", "basic"])
+def test_parallel_guesses_get_no_more_than_one_allowance(dsl, checked, way):
+    from django.test import Client
+
+    from parallel import in_parallel
+
+    send = sign_in if way == "form" else basic
+    clients = [Client() for _ in range(24)]
+    statuses = in_parallel(lambda i: send(clients[i], "dsl", f"guess-{i}").status_code)
+    assert all(isinstance(s, int) for s in statuses), statuses
+    assert len(checked) <= 5, f"{len(checked)} passwords checked: {statuses}"
+    assert send(Client(), "dsl", testing.TEST_PASSWORD).status_code == 429

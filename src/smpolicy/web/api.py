@@ -28,6 +28,7 @@ from smpolicy.posting.api import router as posting_router
 from smpolicy.schools import apikeys
 from smpolicy.schools.access import attach
 from smpolicy.schools.clientaddress import client_address
+from smpolicy.web.throttling import serial_sign_in
 
 
 class ApiKeyAuth(HttpBearer):
@@ -53,8 +54,10 @@ class ApiKeyAuth(HttpBearer):
 
 class BasicAuth(HttpBasicAuth):
     def authenticate(self, request: HttpRequest, username: str, password: str) -> Any:
-        # With the request, so django-axes counts a wrong password and refuses a locked account.
-        user = authenticate(request, username=username, password=password)
+        # With the request, so django-axes counts a wrong password and refuses a locked account;
+        # one at a time per account and address, so parallel guesses are counted before the next.
+        with serial_sign_in(request, username):
+            user = authenticate(request, username=username, password=password)
         if user is None or not user.is_active:
             return None
         request.user = user

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "smpolicy.schools.middleware.CurrentSchoolMiddleware",
+    "smpolicy.web.throttling.SerialSignInMiddleware",  # one password check at a time per pair
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
