@@ -281,3 +281,10 @@ def test_the_it_lead_makes_and_revokes_a_key_in_the_browser(
     expect(page.get_by_text("no longer works")).to_be_visible()
     assert accessibility_violations(page) == []
     assert call(Client(), DECISIONS, SITUATION, **bearer(token)).status_code == 401
+
+
+def test_the_openapi_document_names_the_key_and_basic(client, db):
+    document = client.get("/api/openapi.json")
+    assert document.status_code == 200
+    schemes = {s.get("scheme") for s in document.json()["components"]["securitySchemes"].values()}
+    assert {"bearer", "basic"} <= schemes
