@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse
 
 from smpolicy.schools.access import capabilities
@@ -96,7 +97,8 @@ def test_every_demo_login_can_sign_in(client):
         "admin",
     }
     for username, password, _who in logins:
-        assert authenticate(username=username, password=password) is not None
+        # With a request, as django-axes (sign-in throttling) needs to count the attempt.
+        assert authenticate(HttpRequest(), username=username, password=password) is not None
         response = client.post(
             reverse("schools:login"), {"username": username, "password": password}
         )

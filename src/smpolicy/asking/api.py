@@ -153,6 +153,7 @@ def decisions(request: HttpRequest) -> Status[dict[str, Any]]:
             user=request.user,
             person=getattr(request, "person", None),
             source="api",
+            api_key=getattr(request, "api_key", None),
             situation=situation,
             decision=decision,
         )

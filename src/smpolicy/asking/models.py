@@ -24,6 +24,14 @@ class DecisionRecord(SchoolOwned):
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    api_key = models.ForeignKey(
+        "schools.ApiKey",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The school's API key that asked, when another system asked.",
+    )
     source = models.CharField(max_length=10, choices=SOURCES)
     situation = models.JSONField()
     decision = models.JSONField()
@@ -40,12 +48,21 @@ class DecisionRecord(SchoolOwned):
 
     @classmethod
     def keep(
-        cls, *, school: Any, user: Any, person: Any, source: str, situation: Any, decision: dict
+        cls,
+        *,
+        school: Any,
+        user: Any,
+        person: Any,
+        source: str,
+        situation: Any,
+        decision: dict,
+        api_key: Any = None,
     ) -> DecisionRecord:
         return cls.objects.create(
             school=school,
             asked_by=user if getattr(user, "is_authenticated", False) else None,
             person=person,
+            api_key=api_key,
             source=source,
             situation=situation,
             decision=decision,

@@ -835,9 +835,15 @@ class EmailVerification(SchoolOwned):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)
+    # A keyed hash of the address that asked, to limit links per client without keeping a
+    # parent's IP address (safeguarding.views.parent_concern_start).
+    client_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["email", "created_at"])]
+        indexes = [
+            models.Index(fields=["email", "created_at"]),
+            models.Index(fields=["client_hash", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.email

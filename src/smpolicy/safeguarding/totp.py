@@ -13,6 +13,7 @@ from typing import Any
 
 import pyotp
 import segno
+from django.db.models import Case, DateTimeField, F, Q, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -69,23 +70,35 @@ class Locked(Exception):
 
 
 def check(factor: SecondFactor, code: str, now: dt.datetime | None = None) -> bool:
-    """Whether ``code`` is right and unused; counts failures and locks after too many."""
+    """Whether ``code`` is right and unused; counts failures and locks after too many.
+
+    Parallel sessions share one allowance. Each attempt is first *admitted* by one conditional
+    UPDATE that counts it as a failure (and sets the lock when it is the MAX_FAILURESth) unless the
+    factor is locked; only an admitted attempt has its code compared. Reading the count, adding one
+    in Python and saving would let 24 parallel requests all read the same count (issue 10).
+    A right code then claims its time step with another conditional UPDATE, so a code replayed in
+    parallel is accepted once.
+    """
     now = now or timezone.now()
-    if factor.locked_until and factor.locked_until > now:
-        raise Locked(factor.locked_until)
+    rows = SecondFactor.objects.filter(pk=factor.pk)
+    reaches_limit = Q(failures__gte=MAX_FAILURES - 1)
+    admitted = rows.filter(Q(locked_until__isnull=True) | Q(locked_until__lte=now)).update(
+        failures=Case(When(reaches_limit, then=Value(0)), default=F("failures") + 1),
+        locked_until=Case(
+            When(reaches_limit, then=Value(now + LOCKOUT)),
+            default=Value(None),
+            output_field=DateTimeField(),
+        ),
+    )
+    if not admitted:
+        until = rows.values_list("locked_until", flat=True).first()
+        raise Locked(until if until is not None and until > now else now + LOCKOUT)
     step = matching_step(factor.secret, code, now)
-    if step is None or step <= factor.last_step:
-        factor.failures += 1
-        if factor.failures >= MAX_FAILURES:
-            factor.locked_until = now + LOCKOUT
-            factor.failures = 0
-        factor.save(update_fields=["failures", "locked_until"])
-        return False
-    factor.last_step = step
-    factor.failures = 0
-    factor.locked_until = None
-    factor.save(update_fields=["last_step", "failures", "locked_until"])
-    return True
+    accepted = step is not None and bool(
+        rows.filter(last_step__lt=step).update(last_step=step, failures=0, locked_until=None)
+    )
+    factor.refresh_from_db(fields=["last_step", "failures", "locked_until"])
+    return accepted
 
 
 def factor_of(user: Any) -> SecondFactor | None:

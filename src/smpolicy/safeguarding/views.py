@@ -32,6 +32,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -56,11 +57,18 @@ from smpolicy.safeguarding.models import (
     Transfer,
 )
 from smpolicy.schools.access import capabilities, forbidden
+from smpolicy.schools.clientaddress import client_address
 from smpolicy.schools.models import Person, School
 from smpolicy.schools.positions import dsl_team, headteacher
 
 PARENT_LINK_HOURS = 24
+# Links sent to one e-mail address: its owner's inbox is not flooded by someone else's asking.
 PARENT_LINKS_PER_HOUR = 3
+PARENT_LINKS_PER_DAY = 10
+# Links asked for from one client address, whatever the addresses: so one client cannot send
+# mail to any number of people. Generous, as parents at a school event share its guest Wi-Fi.
+PARENT_CLIENT_LINKS_PER_HOUR = 10
+PARENT_CLIENT_LINKS_PER_DAY = 30
 
 
 def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
@@ -1279,39 +1287,107 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _client_hash(request: HttpRequest) -> str:
+    # Keyed, so the table never holds a parent's IP address, only something to count by.
+    return salted_hmac("smpolicy.parent_concern.client", client_address(request)).hexdigest()
+
+
+def _limit_lifts(
+    rows: Any, limits: tuple[tuple[int, dt.timedelta], ...], now: dt.datetime
+) -> dt.datetime | None:
+    """When the oldest link that keeps ``rows`` over a limit falls out of its window; None when
+    within every limit. Counts across schools on purpose: one mailbox, one client."""
+    lifts = None
+    for limit, window in limits:
+        recent = list(
+            rows.filter(created_at__gte=now - window)
+            .order_by("-created_at", "-id")
+            .values_list("created_at", flat=True)[: limit + 1]
+        )
+        if len(recent) > limit:
+            at = recent[limit] + window  # the oldest counted: when it leaves, one more fits
+            lifts = at if lifts is None else max(lifts, at)
+    return lifts
+
+
 def parent_concern_start(request: HttpRequest, slug: str) -> HttpResponse:
     school = get_object_or_404(School, slug=slug)
     sent = False
+    wait_until = None
     form = forms.ParentEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
-        recent = (
-            EmailVerification.objects.for_school(school)
-            .filter(email=email, created_at__gte=timezone.now() - dt.timedelta(hours=1))
-            .count()
+        client = _client_hash(request)
+        token = secrets.token_urlsafe(32)
+        # Saved first and counted after, each its own commit: of requests racing in parallel,
+        # the last to pass counts every other that passed, so no more than the limits pass.
+        asked = EmailVerification.objects.create(
+            school=school, email=email, token_hash=_token_hash(token), client_hash=client
         )
-        # The same answer whether or not a link is sent, so the page tells nobody anything.
-        if recent < PARENT_LINKS_PER_HOUR:
-            token = secrets.token_urlsafe(32)
-            EmailVerification.objects.create(
-                school=school, email=email, token_hash=_token_hash(token)
-            )
-            link = settings.SITE_URL + reverse(
-                "safeguarding:parent_concern_write", args=[school.slug, token]
-            )
-            send_mail(
-                f"Your link to raise a concern with {school.name}",
-                f"Hello,\n\nUse this link to write your concern to the headteacher of "
-                f"{school.name}. It works once, for {PARENT_LINK_HOURS} hours:\n\n{link}\n\n"
-                "If you did not ask for this, you can ignore this e-mail.\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [email],
-            )
-        sent = True
+        now = timezone.now()
+        everyone = EmailVerification.objects.all()
+        wait_until = _limit_lifts(
+            everyone.filter(client_hash=client),
+            (
+                (PARENT_CLIENT_LINKS_PER_HOUR, dt.timedelta(hours=1)),
+                (PARENT_CLIENT_LINKS_PER_DAY, dt.timedelta(days=1)),
+            ),
+            now,
+        )
+        mailbox_full = _limit_lifts(
+            everyone.filter(email=email),
+            (
+                (PARENT_LINKS_PER_HOUR, dt.timedelta(hours=1)),
+                (PARENT_LINKS_PER_DAY, dt.timedelta(days=1)),
+            ),
+            now,
+        )
+        if wait_until is not None or mailbox_full is not None:
+            asked.delete()  # not sent, so it counts against nobody
+        if wait_until is None:
+            # The same answer whether or not a link is sent to that address, so the page tells
+            # nobody who else has asked.
+            sent = True
+            if mailbox_full is None:
+                link = settings.SITE_URL + reverse(
+                    "safeguarding:parent_concern_write", args=[school.slug, token]
+                )
+                send_mail(
+                    f"Your link to raise a concern with {school.name}",
+                    f"Hello,\n\nUse this link to write your concern to the headteacher of "
+                    f"{school.name}. It works once, for {PARENT_LINK_HOURS} hours:\n\n{link}\n\n"
+                    "If you did not ask for this, you can ignore this e-mail.\n",
+                    settings.DEFAULT_FROM_EMAIL,
+                    [email],
+                )
     return render(
         request,
         "safeguarding/parent_start.html",
-        {"form": form, "sent": sent, "for_school": school},
+        {
+            "form": form,
+            "sent": sent,
+            "for_school": school,
+            "wait_until": wait_until,
+            "wait_today": wait_until is not None
+            and timezone.localdate(wait_until) == timezone.localdate(),
+        },
+        status=429 if wait_until is not None else 200,
+    )
+
+
+def _link_expired(request: HttpRequest, school: School) -> HttpResponse:
+    # What the parent wrote is shown back to them to copy: a link that ran out while they were
+    # writing must not cost them their words.
+    kept = {
+        field: request.POST.get(field, "").strip()
+        for field in ("name", "child", "concern")
+        if request.method == "POST"
+    }
+    return render(
+        request,
+        "safeguarding/parent_link_expired.html",
+        {"for_school": school, "kept": kept if any(kept.values()) else None},
+        status=410,
     )
 
 
@@ -1326,9 +1402,7 @@ def parent_concern_write(request: HttpRequest, slug: str, token: str) -> HttpRes
         .first()
     )
     if check is None or check.used_at is not None:
-        return render(
-            request, "safeguarding/parent_link_expired.html", {"for_school": school}, status=410
-        )
+        return _link_expired(request, school)
     form = forms.ParentConcernForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -1340,12 +1414,7 @@ def parent_concern_write(request: HttpRequest, slug: str, token: str) -> HttpRes
                 used_at=timezone.now()
             )
             if not updated:
-                return render(
-                    request,
-                    "safeguarding/parent_link_expired.html",
-                    {"for_school": school},
-                    status=410,
-                )
+                return _link_expired(request, school)
             answers = intake.Answers(
                 kind=Report.Kind.PARENT_CONCERN,
                 reporter=None,

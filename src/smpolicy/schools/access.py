@@ -32,6 +32,7 @@ CAPABILITIES: dict[str, str] = {
     "safeguarding": "See and act on safeguarding records (the DSL team)",
     "governor_reports": "Read the governors' reports",
     "network_monitoring": "Review what the network filtering and monitoring found",
+    "manage_api_keys": "Make and revoke the API keys other systems use to call smpolicy",
 }
 
 _REPRESENTATIVE = frozenset({"ask_policy", "check_post"})
@@ -51,12 +52,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 # What each post adds.
 POST_CAPABILITIES: dict[str, frozenset[str]] = {
-    "headteacher": frozenset({"manage_people", "safeguarding", "network_monitoring"}),
+    "headteacher": frozenset(
+        {"manage_people", "safeguarding", "network_monitoring", "manage_api_keys"}
+    ),
     "dsl": frozenset({"safeguarding", "network_monitoring"}),
     "deputy_dsl": frozenset({"safeguarding", "network_monitoring"}),
     "senior_leadership": frozenset({"manage_people"}),
     "chair_of_governors": frozenset({"governor_reports"}),
-    "it_lead": frozenset({"network_monitoring"}),
+    "it_lead": frozenset({"network_monitoring", "manage_api_keys"}),
 }
 # A superuser (the deployment's administrator) manages people, but reads no safeguarding records
 # unless their own post allows it: child protection files are open only to safeguarding staff.

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
+from smpolicy.schools.apikeys import SCOPES
 from smpolicy.schools.models import Person
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -34,4 +35,19 @@ class PeopleFilterForm(forms.Form):
     q = forms.CharField(label="Name", required=False, max_length=100)
     role = forms.ChoiceField(
         label="Role", required=False, choices=[("", "Everyone"), *Person.Role.choices]
+    )
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        label="What will use this key",
+        max_length=100,
+        help_text="For example “MIS sync” or “School website post checker”, so you know which "
+        "key to revoke later.",
+    )
+    scopes = forms.MultipleChoiceField(
+        label="What it may do",
+        choices=list(SCOPES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one thing the key may do."},
     )

@@ -499,3 +499,47 @@ class Position(SchoolOwned):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class ApiKey(SchoolOwned):
+    """A key another system (the MIS, a website plug-in) uses to call the API for one school.
+
+    The key is shown once when made; only its SHA-256 is kept, with a short prefix to find it by.
+    It acts for the school, never for a person, and only for its scopes (smpolicy.schools.apikeys).
+    Keys are revoked, never deleted, so who made and who revoked each stays on record.
+    """
+
+    name = models.CharField(
+        max_length=100, help_text="What uses it, e.g. “MIS sync” or “Website post checker”."
+    )
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by_name = models.CharField(max_length=210, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_from = models.CharField(max_length=64, blank=True)
+    use_count = models.PositiveBigIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_by_name = models.CharField(max_length=210, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,4 +1,4 @@
-"""The school's pages: home, people, importing people, and sign-in."""
+"""The school's pages: home, people, importing people, API keys, and sign-in."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.views.decorators.http import require_POST
 
-from smpolicy.schools import notices
+from smpolicy.schools import apikeys, notices
 from smpolicy.schools.access import (
     CAPABILITIES,
     SchoolRequest,
@@ -21,9 +22,9 @@ from smpolicy.schools.access import (
     login_url,
     requires,
 )
-from smpolicy.schools.forms import ImportPeopleForm, PeopleFilterForm
+from smpolicy.schools.forms import ApiKeyForm, ImportPeopleForm, PeopleFilterForm
 from smpolicy.schools.importing import import_people
-from smpolicy.schools.models import Person
+from smpolicy.schools.models import ApiKey, Person
 
 PEOPLE_PER_PAGE = 50
 
@@ -73,6 +74,9 @@ CAPABILITY_PAGES: dict[str, tuple[tuple[str, str, str | None], ...]] = {
             "safeguarding:access_changes",
             "Ask for a change to who holds the posts that open safeguarding records",
         ),
+    ),
+    "manage_api_keys": (
+        ("API keys", "schools:api_keys", "Keys for other systems, such as the MIS or website"),
     ),
 }
 
@@ -144,6 +148,53 @@ def import_people_page(request: SchoolRequest) -> HttpResponse:
     else:
         form = ImportPeopleForm()
     return render(request, "schools/import_people.html", {"form": form, "report": report})
+
+
+def _api_keys_page(
+    request: SchoolRequest, form: ApiKeyForm, new: apikeys.NewKey | None = None, status: int = 200
+) -> HttpResponse:
+    keys = ApiKey.objects.for_school(request.school)
+    response = render(
+        request,
+        "schools/api_keys.html",
+        {
+            "form": form,
+            "new": new,
+            "active": [k for k in keys if k.is_active],
+            "revoked": [k for k in keys if not k.is_active],
+            "scopes": apikeys.SCOPES,
+        },
+        status=status,
+    )
+    if new is not None:  # the one page that shows a whole key: never kept by a browser or proxy
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires("manage_api_keys")
+def api_keys(request: SchoolRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _api_keys_page(request, ApiKeyForm())
+    form = ApiKeyForm(request.POST)
+    if not form.is_valid():
+        return _api_keys_page(request, form, status=422)
+    new = apikeys.create(
+        request.school, form.cleaned_data["name"], form.cleaned_data["scopes"], request.user
+    )
+    # The key is shown in this response only: a redirect would have to carry it in the URL or
+    # the session.
+    return _api_keys_page(request, ApiKeyForm(), new=new)
+
+
+@require_POST
+@requires("manage_api_keys")
+def api_key_revoke(request: SchoolRequest, pk: int) -> HttpResponse:
+    key = get_object_or_404(ApiKey.objects.for_school(request.school), pk=pk)
+    if apikeys.revoke(key, request.user):
+        messages.success(request, f"The key “{key.name}” is revoked: it no longer works.")
+    else:
+        messages.info(request, f"The key “{key.name}” was revoked already.")
+    return redirect("schools:api_keys")
 
 
 class LoginView(auth_views.LoginView):

@@ -12,6 +12,7 @@ required, and the demo secret is refused, so a real school's deployment can't ru
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import zoneinfo
 from collections.abc import Callable
@@ -200,6 +201,7 @@ INSTALLED_APPS = [
     "smpolicy.network",
     "smpolicy.posting",
     "smpolicy.registers",
+    "axes",  # sign-in throttling: see the block at the end
 ]
 
 MIDDLEWARE = [
@@ -214,6 +216,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "smpolicy.web.middleware.NoStoreMiddleware",
     "smpolicy.schools.middleware.CurrentSchoolMiddleware",
+    "smpolicy.web.throttling.SerialSignInMiddleware",  # one password check at a time per pair
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 if PRODUCTION:  # static files from the app server; in the demo, Django's own static handling serves
@@ -377,3 +381,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# -- Sign-in throttling (django-axes; issue 10) ----------------------------------------------
+# Every password check (the sign-in form, the admin, the API's HTTP Basic) goes through axes
+# first. After 5 wrong passwords for one account from one client address, that pair is refused
+# for 15 minutes, even with the right password. By the pair, not by address alone: a school's
+# staff and pupils share one address behind its filter, and one pupil's guesses must not lock
+# the staffroom out. Not by account alone: anyone anywhere could then lock the DSL out in the
+# middle of an incident.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, low=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, low=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a mistyped password this morning does not count against tomorrow
+AXES_CLIENT_IP_CALLABLE = "smpolicy.schools.clientaddress.client_address"
+AXES_USERNAME_CALLABLE = "smpolicy.web.throttling.username_of"
+AXES_LOCKOUT_CALLABLE = "smpolicy.web.throttling.locked_out"
+# A try while locked does not restart the 15 minutes, so the time the page gives stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
