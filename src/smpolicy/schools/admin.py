@@ -191,3 +191,16 @@ class SchoolUserAdmin(SchoolScopedAdmin, UserAdmin):
     people."""
 
     school_field = "person__school"
+
+
+# Appended (single sign-on), so the lines above stay as they were for other branches' merges.
+from smpolicy.schools.models import SchoolSignIn  # noqa: E402
+
+
+@admin.register(SchoolSignIn)
+class SchoolSignInAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+    """A school's single sign-on; `smpolicy sso add` sets the app up with its secret sealed."""
+
+    list_display = ["school", "kind", "tenant", "enabled", "app"]
+    list_filter = ["kind", "enabled"]
+    raw_id_fields = ["app"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -23,6 +24,8 @@ from smpolicy.schools.access import (
 from smpolicy.schools.forms import ImportPeopleForm, PeopleFilterForm
 from smpolicy.schools.importing import import_people
 from smpolicy.schools.models import Person
+from smpolicy.schools.passwords import PasswordResetForm, link_lifetime
+from smpolicy.schools.sso import sign_in_choices
 
 PEOPLE_PER_PAGE = 50
 
@@ -129,9 +132,47 @@ def import_people_page(request: SchoolRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """The password form, with a button for each school's single sign-on beside it."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
     next_page = reverse_lazy("schools:home")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Only a safe next page is passed on to the provider's round trip.
+        choices = sign_in_choices(self.get_redirect_url())
+        context["sso_choices"] = choices
+        context["sso_many_schools"] = len({choice.school.pk for choice in choices}) > 1
+        return context
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("schools:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        self.extra_email_context = {"timeout_hours": link_lifetime()}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "timeout_hours": link_lifetime()}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("schools:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
 
 
 class LogoutView(auth_views.LogoutView):

@@ -175,3 +175,30 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# -- Single sign-on: each school's Microsoft Entra ID or Google Workspace through OpenID Connect
+# (django-allauth; the apps are SocialApp rows linked to a school, see smpolicy.schools.sso).
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+]
+MIDDLEWARE.append("allauth.account.middleware.AccountMiddleware")
+# After any backend set above (django-axes' must stay first); allauth's logs in SSO users.
+AUTHENTICATION_BACKENDS = [
+    *globals().get("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]),
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "smpolicy.schools.sso.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "smpolicy.schools.sso.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+# The school's records decide who may sign in, never a confirmation e-mail from allauth.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False  # the provider's tokens are not needed after sign-in
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
+# A password reset link lasts an hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", "3600"))
