@@ -147,11 +147,13 @@ class LoginView(auth_views.LoginView):
         return context
 
 
+# Template names of our own: django.contrib.admin ships registration/password_reset_*.html and,
+# listed first in INSTALLED_APPS, its templates would win.
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
-    template_name = "registration/password_reset_form.html"
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
+    template_name = "registration/reset_password.html"
+    email_template_name = "registration/reset_password_email.txt"
+    subject_template_name = "registration/reset_password_subject.txt"
     success_url = reverse_lazy("schools:password_reset_done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
@@ -160,19 +162,19 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
-    template_name = "registration/password_reset_done.html"
+    template_name = "registration/reset_password_sent.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "timeout_hours": link_lifetime()}
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "registration/password_reset_confirm.html"
+    template_name = "registration/reset_password_new.html"
     success_url = reverse_lazy("schools:password_reset_complete")
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
-    template_name = "registration/password_reset_complete.html"
+    template_name = "registration/reset_password_done.html"
 
 
 class LogoutView(auth_views.LogoutView):
