@@ -227,3 +227,22 @@ def test_a_password_reset_by_email(page: Page, live_server, teacher, inbox) -> N
     page.goto(links[0])
     expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
     assert accessibility_violations(page) == []
+
+
+def test_a_trusts_sign_in_page_has_each_schools_buttons_under_its_name(
+    page: Page, live_server, staff
+) -> None:
+    harbour = testing.make_school("Harbour Primary School", slug="harbour")
+    sso.configure(
+        harbour, "entra", client_id="harbour-client", secret="harbour-secret",
+        tenant=str(uuid.uuid4()), domains=["harbour.sch.uk"],
+    )
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("heading", name="Harbour Primary School", level=3)).to_be_visible()
+    expect(page.get_by_role("heading", name="Straits Primary School", level=3)).to_be_visible()
+    # Each link names its school to a screen reader as well.
+    harbour_link = page.get_by_role("link", name="Sign in with Microsoft (Harbour Primary School)")
+    expect(harbour_link).to_have_attribute("href", re.compile("/accounts/oidc/entra-harbour/login/"))
+    expect(page.get_by_role("link", name="Sign in with Microsoft")).to_have_count(2)
+    page.screenshot(path=f"{SHOTS}-trust.png", full_page=True)
+    assert accessibility_violations(page) == []
