@@ -364,3 +364,25 @@ def test_sso_add_for_an_unknown_school_says_so(db):
             "sso", "add", "--school", "nowhere", "--kind", "google", "--client-id", "c",
             "--secret", "s", stdout=StringIO(),
         )
+
+
+def test_a_secret_sealed_under_a_lost_key_turns_that_sign_in_off_without_a_500(
+    client, trust, settings
+):
+    from cryptography.fernet import Fernet
+
+    settings.SMPOLICY_SEALING_KEYS = [Fernet.generate_key().decode()]
+    response = client.post("/accounts/oidc/entra-straits/login/?process=login")
+    assert response.status_code == 404
+    assert signed_in_user(client) is None
+
+
+def test_one_sign_in_of_each_kind_per_school(trust):
+    from django.core.exceptions import ValidationError
+
+    duplicate = SchoolSignIn(
+        school=trust["straits"], kind="entra", tenant=TENANT_A, allowed_domains=["straits.sch.uk"],
+        app=SocialApp.objects.create(provider="openid_connect", provider_id="x", name="x"),
+    )
+    with pytest.raises(ValidationError, match="already has a sign-in of this kind"):
+        duplicate.full_clean()

@@ -473,6 +473,13 @@ class SchoolSignIn(SchoolOwned):
     class Meta:
         ordering = ["school__name", "kind"]
         verbose_name = "school sign-in"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "kind"],
+                name="schoolsignin_one_per_kind",
+                violation_error_message="This school already has a sign-in of this kind.",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.school}"

@@ -40,7 +40,7 @@ from django.urls import reverse
 
 from smpolicy.policy.vocabulary import SCHOOL_REPRESENTATIVES
 from smpolicy.schools.models import Person, School, SchoolSignIn
-from smpolicy.schools.sealing import seal, unseal
+from smpolicy.schools.sealing import SealError, seal, unseal
 
 log = logging.getLogger(__name__)
 
@@ -282,11 +282,18 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
     ) -> list[SocialApp]:
-        apps = super().list_apps(request, provider=provider, client_id=client_id)
-        for app in apps:
+        opened = []
+        for app in super().list_apps(request, provider=provider, client_id=client_id):
             if app.pk is not None:
-                app.secret = open_secret(app.secret)  # in memory only: the row stays sealed
-        return apps
+                try:
+                    app.secret = open_secret(app.secret)  # in memory only: the row stays sealed
+                except SealError:
+                    # A changed SMPOLICY_SEALING_KEYS: that app is unusable (allauth answers 404)
+                    # until `smpolicy sso add` stores its secret again.
+                    log.error("The client secret of %s cannot be unsealed", app.provider_id)
+                    continue
+            opened.append(app)
+        return opened
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         sign_in = (

@@ -24,6 +24,13 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "school sign-in",
                 "ordering": ["school__name", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("school", "kind"),
+                        name="schoolsignin_one_per_kind",
+                        violation_error_message="This school already has a sign-in of this kind.",
+                    )
+                ],
             },
         ),
     ]
