@@ -247,8 +247,9 @@ def _new_username(email: str) -> str:
 def user_for(person: Person, email: str) -> AbstractBaseUser:
     """The person's account, made on their first sign-in (locked against a parallel one)."""
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
-        if person.user is not None:
+        # No select_related: PostgreSQL cannot lock the nullable side of an outer join.
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.user_id is not None:
             return person.user
         user = get_user_model()(
             username=_new_username(email),
