@@ -253,3 +253,15 @@ def holds_guarded_post(person: Person) -> bool:
     """Holds, or has held, a post that opens safeguarding records (one that ended is included:
     the account's history is theirs)."""
     return Position.objects.filter(person=person, kind__in=Position.GUARDED).exists()
+
+# Appended (single sign-on), so the lines above stay as they were for other branches' merges.
+from smpolicy.schools.models import SchoolSignIn  # noqa: E402
+
+
+@admin.register(SchoolSignIn)
+class SchoolSignInAdmin(SchoolScopedAdmin, admin.ModelAdmin):
+    """A school's single sign-on; `smpolicy sso add` sets the app up with its secret sealed."""
+
+    list_display = ["school", "kind", "tenant", "enabled", "app"]
+    list_filter = ["kind", "enabled"]
+    raw_id_fields = ["app"]

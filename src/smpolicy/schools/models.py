@@ -543,3 +543,69 @@ class ApiKey(SchoolOwned):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+class SchoolSignIn(SchoolOwned):
+    """A school's single sign-on: its own Microsoft Entra ID tenant or Google Workspace (OpenID
+    Connect), as one django-allauth SocialApp. A trust has one per school; a person signs in
+    through their own school's app only (smpolicy.schools.sso checks it on every sign-in)."""
+
+    class Kind(models.TextChoices):
+        ENTRA = "entra", "Microsoft Entra ID (Microsoft 365)"
+        GOOGLE = "google", "Google Workspace"
+        OIDC = "oidc", "Another OpenID Connect provider"
+
+    # What the sign-in page's button says for each kind.
+    BUTTON_LABELS: ClassVar[dict[str, str]] = {
+        Kind.ENTRA: "Sign in with Microsoft",
+        Kind.GOOGLE: "Sign in with Google",
+        Kind.OIDC: "Sign in with your school account",
+    }
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    app = models.OneToOneField(
+        "socialaccount.SocialApp",
+        on_delete=models.CASCADE,
+        related_name="school_sign_in",
+        help_text="The client id, secret and issuer (settings.server_url) allauth signs in with.",
+    )
+    tenant = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Entra ID: the directory (tenant) id; its tokens must carry this tid.",
+    )
+    allowed_domains = models.JSONField(
+        default=list,
+        help_text='E-mail domains this tenant may sign in: ["straits.sch.uk"].',
+    )
+    enabled = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["school__name", "kind"]
+        verbose_name = "school sign-in"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "kind"],
+                name="schoolsignin_one_per_kind",
+                violation_error_message="This school already has a sign-in of this kind.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.school}"
+
+    @property
+    def button_label(self) -> str:
+        return self.BUTTON_LABELS[self.kind]
+
+    def clean(self) -> None:
+        super().clean()
+        domains = self.allowed_domains
+        if not isinstance(domains, list) or not domains or not all(
+            isinstance(d, str) and "." in d.strip(" @") for d in domains
+        ):
+            raise ValidationError(
+                {"allowed_domains": 'Give at least one e-mail domain: ["straits.sch.uk"].'}
+            )
+        self.allowed_domains = [d.strip().lower().lstrip("@") for d in domains]
+        if self.kind == self.Kind.ENTRA and not self.tenant.strip():
+            raise ValidationError({"tenant": "Microsoft Entra ID needs the tenant (directory) id."})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -25,6 +26,8 @@ from smpolicy.schools.access import (
 from smpolicy.schools.forms import ApiKeyForm, ImportPeopleForm, PeopleFilterForm
 from smpolicy.schools.importing import import_people
 from smpolicy.schools.models import ApiKey, Person
+from smpolicy.schools.passwords import PasswordResetForm, link_lifetime
+from smpolicy.schools.sso import sign_in_choices
 
 PEOPLE_PER_PAGE = 50
 
@@ -198,9 +201,49 @@ def api_key_revoke(request: SchoolRequest, pk: int) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """The password form, with a button for each school's single sign-on beside it."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
     next_page = reverse_lazy("schools:home")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Only a safe next page is passed on to the provider's round trip.
+        choices = sign_in_choices(self.get_redirect_url())
+        context["sso_choices"] = choices
+        context["sso_many_schools"] = len({choice.school.pk for choice in choices}) > 1
+        return context
+
+
+# Template names of our own: django.contrib.admin ships registration/password_reset_*.html and,
+# listed first in INSTALLED_APPS, its templates would win.
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
+    template_name = "registration/reset_password.html"
+    email_template_name = "registration/reset_password_email.txt"
+    subject_template_name = "registration/reset_password_subject.txt"
+    success_url = reverse_lazy("schools:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        self.extra_email_context = {"timeout_hours": link_lifetime()}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/reset_password_sent.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "timeout_hours": link_lifetime()}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/reset_password_new.html"
+    success_url = reverse_lazy("schools:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/reset_password_done.html"
 
 
 class LogoutView(auth_views.LogoutView):

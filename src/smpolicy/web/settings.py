@@ -402,3 +402,31 @@ AXES_USERNAME_CALLABLE = "smpolicy.web.throttling.username_of"
 AXES_LOCKOUT_CALLABLE = "smpolicy.web.throttling.locked_out"
 # A try while locked does not restart the 15 minutes, so the time the page gives stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# -- Single sign-on: each school's Microsoft Entra ID or Google Workspace through OpenID Connect
+# (django-allauth; the apps are SocialApp rows linked to a school, see smpolicy.schools.sso).
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "allauth.account.middleware.AccountMiddleware"
+)
+# After any backend set above (django-axes' must stay first); allauth's logs in SSO users.
+AUTHENTICATION_BACKENDS = [
+    *globals().get("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]),
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "smpolicy.schools.sso.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "smpolicy.schools.sso.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+# The school's records decide who may sign in, never a confirmation e-mail from allauth.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False  # the provider's tokens are not needed after sign-in
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
+# A password reset link lasts an hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600, low=60)

@@ -1,3 +1,4 @@
+from allauth.socialaccount import views as socialaccount_views
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,6 +13,16 @@ urlpatterns = [
     path("posts/", include("smpolicy.posting.urls")),
     path("registers/", include("smpolicy.registers.urls")),
     path("", include("smpolicy.schools.urls")),
+    # Single sign-on (django-allauth): only the provider's login and callback and allauth's two
+    # error pages. Not allauth.urls whole: its sign-up, e-mail and "set a password" pages would
+    # let an SSO-only account get a password the school's tenant no longer controls.
+    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    path(
+        "accounts/sso/cancelled/",
+        socialaccount_views.login_cancelled,
+        name="socialaccount_login_cancelled",
+    ),
+    path("accounts/sso/error/", socialaccount_views.login_error, name="socialaccount_login_error"),
 ]
 
 # Error pages in the site's style, never Django's plain or debug pages (smpolicy.web.errors).

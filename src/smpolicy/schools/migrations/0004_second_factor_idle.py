@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0002_api_keys'),
+        ('schools', '0003_single_sign_on'),
     ]
 
     operations = [
