@@ -416,7 +416,7 @@ class RecordDecisionForm(forms.Form):
     )
     reason = forms.CharField(
         label="Why (kept with the decision, not sent to the subject)", max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "Say why."},
     )
     released_text = forms.CharField(
         label="The account as it will be released (to redact)", max_length=20000,
@@ -432,6 +432,4 @@ class RecordDecisionForm(forms.Form):
             self.add_error("exemption", "Choose the exemption that applies, e.g. serious harm.")
         if decision == "redacted" and not (data.get("released_text") or "").strip():
             self.add_error("released_text", "Give the account as it will be released.")
-        if not (data.get("reason") or "").strip() and "reason" not in self.errors:
-            self.add_error("reason", "Say why.")
         return data
