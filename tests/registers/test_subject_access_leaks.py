@@ -137,6 +137,8 @@ def test_the_pages_are_refused_to_those_who_do_not_handle_requests(room, head_re
 def test_the_dsl_with_the_second_factor_sees_and_decides_and_the_bundle_follows(
         room, allegation, head_request, login_verified):
     client = login_verified(room.dsl)
+    listed = client.get(reverse("registers:access_requests")).content.decode()
+    assert "1 safeguarding record for the DSL team" in listed
     url = reverse("registers:access_request", args=[head_request.pk])
     body = client.get(url).content.decode()
     assert allegation.reference in body and allegation.get_kind_display() in body
@@ -174,6 +176,8 @@ def test_the_dsl_with_the_second_factor_sees_and_decides_and_the_bundle_follows(
     assert "The LADO&#x27;s enquiry is under way." in body
     assert "The pupil&#x27;s name is a third party&#x27;s data." in body  # the history
 
+    assert "record for the DSL team" not in client.get(
+        reverse("registers:access_requests")).content.decode()
     client.post(url, {"report": allegation.pk, "decision": "full",
                       "reason": "The enquiry is closed; nothing to hold back."})
     html, _ = open_bundle(client.get(url + "bundle.zip").content)

@@ -653,3 +653,8 @@ class SarRecordDecision(SchoolOwned):
     @property
     def includes(self) -> bool:
         return self.decision != self.Decision.WITHHOLD
+
+    @property
+    def exemption_short(self) -> str:
+        """"Serious harm", "Third-party data"...: the exemption's name without its gloss."""
+        return self.get_exemption_display().split(":")[0] if self.exemption else ""

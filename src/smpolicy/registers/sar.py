@@ -441,15 +441,14 @@ def decide_record(
     """Record what the bundle holds of one record, and say so in the safeguarding audit.
 
     Raises SelfDecision when ``by`` is the request's subject, NotReviewable when the record is not
-    one ``by`` may decide on, ValueError once the request is answered."""
+    one ``by`` may decide on. A request already answered still takes decisions: the DSL team may
+    review its records after the rest was sent, and the subject gets what they release then."""
     if by.pk == request.person_id:
         raise SelfDecision(
             "You are the subject of this request, so you cannot decide what it discloses of "
             "safeguarding records: another member of the DSL team must. If there is no one else, "
             "ask the Chair of Governors to arrange it."
         )
-    if request.released_at is not None:
-        raise ValueError("This request is answered; its decisions can no longer change.")
     with transaction.atomic():
         found = {view.report.pk: view.report for view in records_for(request, by, user)}
         report = found.get(report_id)
@@ -471,8 +470,7 @@ def decide_record(
             "subject_access_decision", report, school=request.school_id, request=http_request,
             user=user, person=by,
             note=f"subject access request {request.pk}: {row.get_decision_display().lower()}"
-            + (f" ({row.get_exemption_display().split(':')[0].lower()})" if row.exemption
-               else ""),
+            + (f" ({row.exemption_short.lower()})" if row.exemption else ""),
         )
     return row
 
