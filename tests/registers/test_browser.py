@@ -196,3 +196,89 @@ def test_the_pages_work_on_a_phone_without_sideways_scrolling(
                  "/registers/policy/coverage/", "/registers/policy/versions/"):
         phone.goto(base + path)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 320, path
+
+
+@pytest.fixture
+def decisions_cleared(guarded_db):
+    """Subject access decisions are append-only in the database too: after the test, the guard is
+    lifted for a moment (as only the database owner could) so the flush can empty the tables."""
+    yield
+    from django.db import connection
+
+    from smpolicy.safeguarding import dbguard
+
+    guard = [dbguard.Guard("registers_sarrecorddecision")]
+    dbguard.remove(connection, guard)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM registers_sarrecorddecision")
+    finally:
+        dbguard.install(connection, guard)
+
+
+def _pass_second_factor(page: Page, factor) -> None:
+    import pyotp
+
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    page.get_by_label("The 6-digit code from your authenticator app").fill(
+        pyotp.TOTP(factor.secret).now())
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_the_dsl_decides_on_an_allegation_against_the_head_who_sees_no_trace_of_it(
+        page: Page, live_server, live_room, decisions_cleared) -> None:
+    import os
+
+    import pyotp
+
+    from smpolicy.registers import sar
+    from smpolicy.safeguarding import alerts, intake
+    from smpolicy.safeguarding.models import Report, SecondFactor
+
+    room = live_room
+    report, routes = intake.create_report(room.school, intake.Answers(
+        kind=Report.Kind.STAFF_BREACH, reporter=room.teacher, occurred_at=timezone.now(),
+        account="The head messaged Oliver on Snapchat at night.", subject=room.head,
+        pupils=[room.pupil], platform="snapchat"))
+    alerts.raise_alerts(report, routes)
+    item = sar.start(room.head, timezone.localdate(), room.dsl)
+    factors = {who: SecondFactor.objects.create(user=getattr(room, who).user,
+                                                secret=pyotp.random_base32(32))
+               for who in ("dsl", "head")}
+    shots = os.environ.get("SMPOLICY_SCREENSHOTS")
+    base = live_server.url
+
+    sign_in(page, base, "dsl")
+    page.goto(f"{base}/registers/access-requests/")
+    _pass_second_factor(page, factors["dsl"])
+    expect(page.get_by_role("heading", name="Subject access requests", level=1)).to_be_visible()
+    assert violations(page) == []
+    page.get_by_role("link", name=room.head.full_name).click()
+    expect(page.get_by_role("heading", name=re.compile("Safeguarding records about"))
+           ).to_be_visible()
+    section = page.locator("section", has=page.get_by_role("heading", name=re.compile(
+        report.reference)))
+    section.get_by_label("Include it redacted").check()
+    section.get_by_label(re.compile("The exemption relied on")).select_option("third_party")
+    section.get_by_label(re.compile("The account as it will be released")).fill(
+        "A member of staff reported messages to a pupil.")
+    section.get_by_label(re.compile("^Why")).fill("The pupil is a third party.")
+    section.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Decision recorded.")).to_be_visible()
+    expect(page.get_by_text("The pupil is a third party.")).to_be_visible()
+    if shots:
+        page.screenshot(path=os.path.join(shots, "sar-dsl.png"), full_page=True)
+    assert violations(page) == []
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert violations(page) == []
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    sign_in(page, base, "head")
+    page.goto(f"{base}/registers/access-requests/{item.pk}/")
+    _pass_second_factor(page, factors["head"])
+    expect(page.get_by_role("heading", name=re.compile("Subject access request:"))).to_be_visible()
+    assert report.reference not in page.content()
+    assert "Snapchat" not in page.content()
+    if shots:
+        page.screenshot(path=os.path.join(shots, "sar-head.png"), full_page=True)
+    assert violations(page) == []

@@ -11,16 +11,19 @@ from smpolicy.schools.admin import SchoolScopedAdmin
 
 @admin.register(Finding)
 class FindingAdmin(SchoolScopedAdmin, admin.ModelAdmin):
-    list_display = ["first_seen", "clause", "role", "client", "user", "platform", "category",
+    # The admin can't ask for the second factor, and a finding may be about a pupil: so it never
+    # shows or searches who a finding is about (person, name, login, age). The DSL team sees
+    # that on the network pages, with the second factor.
+    list_display = ["first_seen", "clause", "role", "client", "platform", "category",
                     "requests", "status"]
     list_filter = ["clause", "network", "status", "role"]
-    search_fields = ["client", "user", "person_name", "domain", "platform", "category"]
+    search_fields = ["client", "domain", "platform", "category"]
     date_hierarchy = "first_seen"
-    readonly_fields = ["fingerprint", "clause", "verdict", "network", "client", "user", "role",
-                       "age", "platform", "category", "domain", "requests", "first_seen",
+    exclude = ["person", "person_name", "user", "age"]
+    readonly_fields = ["fingerprint", "clause", "verdict", "network", "client", "role",
+                       "platform", "category", "domain", "requests", "first_seen",
                        "last_seen", "window_start", "window_seconds", "obligations", "report_to",
                        "scan", "created", "updated"]
-    autocomplete_fields = ["person"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # findings come from scans, never typed in

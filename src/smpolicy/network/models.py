@@ -195,8 +195,10 @@ class Finding(SchoolOwned):
         ]
 
     def __str__(self) -> str:
+        # The device, never the person: the admin and logs show this to people without the
+        # second factor, and a finding may be about a pupil.
         what = self.platform or self.category
-        return f"{self.clause}: {self.who} on {what} ({self.first_seen:%d %b %Y %H:%M})"
+        return f"{self.clause}: {self.client} on {what} ({self.first_seen:%d %b %Y %H:%M})"
 
     @property
     def who(self) -> str:

@@ -8,6 +8,7 @@ app_name = "network"
 
 urlpatterns = [
     path("", views.findings, name="findings"),
+    path("findings.csv", views.findings_csv, name="findings_csv"),
     path("findings/<int:pk>/", views.finding, name="finding"),
     path("upload/", views.upload, name="upload"),
     path("blocklist/", views.blocklist_page, name="blocklist"),

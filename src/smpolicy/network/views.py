@@ -1,12 +1,22 @@
 """The network monitoring pages: findings (filters and a chart per day), one finding (marking it
 reviewed or a false positive), uploading a log, the guest WiFi block list, the annual filtering
 and monitoring review, and the settings. Every page needs the ``network_monitoring`` capability
-(the headteacher, the DSL team, the IT lead) and shows the user's own school only."""
+(the headteacher, the DSL team, the IT lead) and shows the user's own school only.
+
+Who a finding about a pupil concerns (their name, their login, their record, their age) is shown
+only to the DSL team with the second factor verified in this session. Everyone else, the IT lead
+first, sees the device, the site and the time, which is what fixing the filter needs, and a
+neutral label in place of the child; searching by a pupil's name or login finds nothing for them,
+so the search can't be used to learn who a device belongs to. The same rule holds in the list, a
+finding's page and the CSV export (``Shown``)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from collections.abc import Iterator
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +24,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +48,7 @@ from smpolicy.network.models import (
     ScanRun,
 )
 from smpolicy.network.recording import scan_upload
+from smpolicy.safeguarding import access, totp
 from smpolicy.schools.access import SchoolRequest, requires
 
 FINDINGS_PER_PAGE = 50
@@ -47,6 +58,60 @@ REPORT_TO_LABELS = {
     "headteacher": "the headteacher",
     "none": "nobody beyond the network review",
 }
+
+
+HIDDEN_PUPIL = "a pupil (identity held by the DSL team)"
+PUPIL = Q(role="pupil") | Q(person__role="pupil")
+
+
+def sees_pupils(request: HttpRequest) -> bool:
+    """The DSL team, with the second factor verified in this session."""
+    return access.is_dsl_team(request.user) and totp.is_verified(request)
+
+
+def about_a_pupil(finding: Finding) -> bool:
+    return finding.role == "pupil" or (
+        finding.person_id is not None and finding.person is not None
+        and finding.person.role == "pupil"
+    )
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A finding as this viewer may see it: who it is about, or a neutral label."""
+
+    finding: Finding
+    hidden: bool
+
+    @property
+    def who(self) -> str:
+        return HIDDEN_PUPIL if self.hidden else self.finding.who
+
+    @property
+    def name(self) -> str:
+        if self.hidden:
+            return HIDDEN_PUPIL
+        if self.finding.person is not None:
+            return self.finding.person.full_name
+        return self.finding.person_name
+
+    @property
+    def login(self) -> str:
+        return "" if self.hidden else self.finding.user
+
+    @property
+    def age(self) -> int | None:
+        return None if self.hidden else self.finding.age
+
+    @property
+    def named(self) -> bool:
+        """Whether the label shown is a name or login (so the device is added beside it)."""
+        return self.hidden or bool(self.finding.person_name or self.finding.user)
+
+
+def shown(findings: Iterable[Finding], request: HttpRequest) -> list[Shown]:
+    sees = sees_pupils(request)
+    return [Shown(f, not sees and about_a_pupil(f)) for f in findings]
 
 
 def _settings(request: SchoolRequest) -> NetworkSettings:
@@ -77,10 +142,14 @@ def _filtered(request: SchoolRequest, form: FindingFilterForm) -> QuerySet[Findi
         found = found.filter(status=data["status"])
     if data["person"]:
         text = data["person"].strip()
-        found = found.filter(
-            Q(person_name__icontains=text) | Q(user__icontains=text) | Q(client__iexact=text)
+        identity = (
+            Q(person_name__icontains=text) | Q(user__icontains=text)
             | Q(person__first_name__icontains=text) | Q(person__last_name__icontains=text)
         )
+        if not sees_pupils(request):
+            # A match by name or login on a pupil's finding would tell who the device is.
+            identity &= ~PUPIL
+        found = found.filter(identity | Q(client__iexact=text))
     return found
 
 
@@ -125,17 +194,76 @@ def findings(request: SchoolRequest) -> HttpResponse:
         Finding.objects.for_school(request.school).order_by("clause")
         .values_list("clause", flat=True).distinct()
     )
-    form = FindingFilterForm(request.GET or None, clauses=clauses)
+    form = _filter_form(request, clauses)
     found = _filtered(request, form).select_related("person")
     days = per_day(found)
     page = Paginator(found, FINDINGS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "network/findings.html", {
-        "form": form, "page": page, "total": page.paginator.count, "query": query.urlencode(),
+        "form": form, "page": page, "rows": shown(page.object_list, request),
+        "total": page.paginator.count, "query": query.urlencode(),
         "days": days, "chart": chart(days), "last_scan": ScanRun.objects.for_school(
             request.school).first(),
+        **_identity_context(request),
     })
+
+
+def _filter_form(request: SchoolRequest, clauses: list[str]) -> FindingFilterForm:
+    form = FindingFilterForm(request.GET or None, clauses=clauses)
+    if not sees_pupils(request):
+        form.fields["person"].label = "Address, device, or an adult's name or login"
+    return form
+
+
+def _identity_context(request: SchoolRequest) -> dict[str, Any]:
+    sees = sees_pupils(request)
+    verify_url = None
+    if not sees and access.is_dsl_team(request.user):
+        verify_url = access.second_factor_redirect(request)["Location"]
+    return {"sees_pupils": sees, "verify_url": verify_url}
+
+
+# Cells a spreadsheet would run as a formula (OWASP CSV injection): a domain or login comes
+# from a log anyone on the network can write into.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+CSV_COLUMNS = ("first seen", "last seen", "network", "address or device", "who", "login",
+               "role", "age", "platform", "category", "site", "requests", "clause", "verdict",
+               "status")
+
+
+@requires("network_monitoring")
+def findings_csv(request: SchoolRequest) -> HttpResponse:
+    """The findings the page's filters choose, as CSV, with the same identity rule."""
+    clauses = list(
+        Finding.objects.for_school(request.school).order_by("clause")
+        .values_list("clause", flat=True).distinct()
+    )
+    found = _filtered(request, _filter_form(request, clauses)).select_related("person")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    zone = timezone.get_current_timezone()
+    for row in shown(found.iterator(chunk_size=500), request):
+        f = row.finding
+        writer.writerow([_cell(v) for v in (
+            f.first_seen.astimezone(zone).isoformat(timespec="seconds"),
+            f.last_seen.astimezone(zone).isoformat(timespec="seconds"),
+            f.network_label, f.client, row.name, row.login, f.role,
+            row.age, f.platform, f.category, f.domain, f.requests, f.clause, f.verdict,
+            f.get_status_display(),
+        )])
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="network-findings.csv"'
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 @requires("network_monitoring")
@@ -157,8 +285,9 @@ def finding(request: SchoolRequest, pk: int) -> HttpResponse:
     else:
         form = FindingStatusForm(initial={"status": item.status, "reason": item.status_reason})
     return render(request, "network/finding.html", {
-        "finding": item, "form": form,
+        "finding": item, "form": form, "shown": shown([item], request)[0],
         "report_to": REPORT_TO_LABELS.get(item.report_to, item.report_to),
+        **_identity_context(request),
     })
 
 

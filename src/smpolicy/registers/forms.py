@@ -17,6 +17,7 @@ from smpolicy.registers.models import (
     JudgementAdvisory,
     RegisterSettings,
     Responsibility,
+    SarRecordDecision,
     SocialContactReview,
 )
 from smpolicy.schools.models import Person, School
@@ -396,4 +397,39 @@ class HeldBackDecisionForm(forms.Form):
         data = super().clean()
         if data.get("decision") == "withhold" and not (data.get("note") or "").strip():
             self.add_error("note", "Say which exemption applies, e.g. third-party data.")
+        return data
+
+
+class RecordDecisionForm(forms.Form):
+    """The DSL team's decision on one safeguarding record in a subject access bundle."""
+
+    report = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    decision = forms.ChoiceField(
+        label="What the bundle holds of it",
+        choices=SarRecordDecision.Decision.choices,
+        widget=forms.RadioSelect,
+    )
+    exemption = forms.ChoiceField(
+        label="The exemption relied on (to redact or withhold)",
+        choices=[("", "Choose the exemption"), *SarRecordDecision.Exemption.choices],
+        required=False,
+    )
+    reason = forms.CharField(
+        label="Why (kept with the decision, not sent to the subject)", max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "Say why."},
+    )
+    released_text = forms.CharField(
+        label="The account as it will be released (to redact)", max_length=20000,
+        required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Its words with other people's details, and anything the exemption covers, "
+        "taken out.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        decision = data.get("decision")
+        if decision in ("redacted", "withhold") and not data.get("exemption"):
+            self.add_error("exemption", "Choose the exemption that applies, e.g. serious harm.")
+        if decision == "redacted" and not (data.get("released_text") or "").strip():
+            self.add_error("released_text", "Give the account as it will be released.")
         return data

@@ -26,7 +26,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from smpolicy.schools.appendonly import AppendOnlyError
+from smpolicy.schools.appendonly import AppendOnlyError, AppendOnlyQuerySet
 from smpolicy.schools.models import Person, SchoolOwned, SchoolOwnedQuerySet
 
 # Everyone the policy's staff sections bind (clauses.yaml, applies_to: staff).
@@ -707,3 +707,82 @@ class SubjectAccessRequest(SchoolOwned):
 
     def undecided(self) -> list[dict[str, Any]]:
         return [item for item in self.held_back() if not item.get("decision")]
+
+
+class SarRecordDecision(SchoolOwned):
+    """What a member of the DSL team decided a subject access bundle holds of one safeguarding
+    record: the record in full, a redacted account, or nothing, under an exemption.
+
+    Append-only, here and in the database (migration 0003 guards the table): a changed mind is a
+    new row, and the latest row for a record is the decision. No foreign key to the record or the
+    person deciding, so that destroying a record at the end of its retention, or removing a person,
+    can't change what was decided and by whom.
+    """
+
+    class Decision(models.TextChoices):
+        FULL = "full", "Include it in full"
+        REDACTED = "redacted", "Include it redacted"
+        WITHHOLD = "withhold", "Withhold it"
+
+    class Exemption(models.TextChoices):
+        # The exemptions a school relies on for safeguarding records (Data Protection Act 2018).
+        SERIOUS_HARM = "serious_harm", (
+            "Serious harm: disclosing it would be likely to cause serious harm to the physical "
+            "or mental health of the subject or someone else (DPA 2018, Schedule 3)"
+        )
+        THIRD_PARTY = "third_party", (
+            "Third-party data: it identifies someone else who has not agreed, and disclosing it "
+            "without them is not reasonable (DPA 2018, Schedule 2 Part 3)"
+        )
+        CRIME = "crime", (
+            "Crime: disclosing it would be likely to prejudice the prevention or detection of "
+            "crime, or a police or social care enquiry (DPA 2018, Schedule 2 Part 1)"
+        )
+        CHILD_ABUSE = "child_abuse", (
+            "Child abuse data: a parent asks for it and disclosing it is not in the child's "
+            "best interests (DPA 2018, Schedule 3 Part 5)"
+        )
+
+    access_request = models.ForeignKey(
+        SubjectAccessRequest, on_delete=models.PROTECT, related_name="record_decisions"
+    )
+    report_id_at_time = models.BigIntegerField(db_index=True)
+    reference = models.CharField(max_length=20)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    exemption = models.CharField(max_length=20, choices=Exemption.choices, blank=True)
+    reason = models.TextField("why")
+    released_text = models.TextField(
+        "the account as released", blank=True,
+        help_text="For a redacted record: its account with what may not be disclosed taken out.",
+    )
+    decided_by_id_at_time = models.BigIntegerField(null=True, blank=True)
+    decided_by_name = models.CharField(max_length=210)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+    school_from = "access_request"
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        verbose_name = "subject access decision on a safeguarding record"
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.get_decision_display().lower()} ({self.decided_by_name})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("a subject access decision cannot be changed; record a new one")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("a subject access decision cannot be deleted")
+
+    @property
+    def includes(self) -> bool:
+        return self.decision != self.Decision.WITHHOLD
+
+    @property
+    def exemption_short(self) -> str:
+        """"Serious harm", "Third-party data"...: the exemption's name without its gloss."""
+        return self.get_exemption_display().split(":")[0] if self.exemption else ""

@@ -13,7 +13,7 @@ from a person's role and posts, in one table, ready to move into ``schools.acces
   the policy's versions, oversight.
 - ``name_responsible``: record the DfE named responsible people (headteacher or the Chair).
 - ``judgements``: read and answer professional-judgement advisories (the headteacher).
-- ``subject_access``: answer subject access requests (the headteacher).
+- ``subject_access``: answer subject access requests (the headteacher and the DSL team).
 
 A superuser with no person at the school gets none: these records are about people, and the
 deployment's administrator works through the admin.
@@ -61,8 +61,10 @@ _POST: dict[str, frozenset[str]] = {
         }
     ),
     "senior_leadership": frozenset({"lead", "see_declarations"}),
-    "dsl": frozenset({"see_declarations"}),
-    "deputy_dsl": frozenset({"see_declarations"}),
+    # The DSL team answers subject access requests too: only they decide on the safeguarding
+    # records in one (see registers.sar).
+    "dsl": frozenset({"see_declarations", "subject_access"}),
+    "deputy_dsl": frozenset({"see_declarations", "subject_access"}),
     "chair_of_governors": frozenset({"sign_as_chair", "governance", "name_responsible"}),
 }
 _CACHE = "_registers_capabilities"

@@ -1,14 +1,22 @@
 """Subject access: everything the product holds about one person, as a readable bundle.
 
 ``gather(person)`` collects items from every app that holds data about people (this one, schools,
-asking, and the safeguarding, network and posting apps where installed). An item that names other
-people (third parties) or comes from a safeguarding record is *held back*: it goes into the bundle
-only once a person has decided to release it. A safeguarding record is never copied here: the item
-holds its reference, kind and date, and whoever reviews it opens the record in the safeguarding app,
-where its access rules and audit apply; released, the bundle says the DSL provides it.
+asking, and the network and posting apps where installed). An item that names other people (third
+parties) is *held back*: it goes into the bundle only once a person has decided to release it.
 
-``bundle(request)`` is a zip: ``index.html`` (readable in any browser, no scripts), ``data.json``
-(the same, for machines) and ``README.txt``.
+Safeguarding records are not items. A request's page, list and bundle must not tell whoever handles
+it (the headteacher, who may be the subject of an allegation) that a record about its subject
+exists, so nothing about them is stored on the request: ``records_for(request, viewer, user)``
+reads them live, and only for a member of the DSL team (with the second factor, which the views
+check), only within that person's need-to-know (``safeguarding.access.full_reports``) and never for
+the subject themself. Each decision on a record (in full, redacted, or withheld under an
+exemption) is an append-only ``SarRecordDecision`` plus an entry in the safeguarding audit; the
+bundle holds the records decided for inclusion that its downloader may open. A withheld record is
+not mentioned in the bundle at all: saying that something was withheld would tell the subject
+that a record exists, which the exemptions relied on exist to prevent.
+
+``bundle(request, records)`` is a zip: ``index.html`` (readable in any browser, no scripts),
+``data.json`` (the same, for machines) and ``README.txt``.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import DatabaseError, transaction
@@ -32,6 +41,7 @@ from smpolicy.registers.models import (
     ProfileReview,
     Reminder,
     Responsibility,
+    SarRecordDecision,
     SocialContact,
     SubjectAccessRequest,
 )
@@ -40,10 +50,7 @@ from smpolicy.schools.models import ParentLink, Person, Position
 
 THIRD_PARTY = "It names other people (third-party data): release it only if they agree, or if it "
 THIRD_PARTY += "is reasonable to release it without their agreement."
-SAFEGUARDING = (
-    "A safeguarding record: the DSL decides whether disclosing it could put a child at risk "
-    "of serious harm; if released, the DSL provides the record itself."
-)
+SAFEGUARDING_SOURCE = "safeguarding.report"
 
 
 def _when(value: Any) -> Any:
@@ -192,21 +199,6 @@ def _decisions(person: Person) -> Iterator[dict]:
         })
 
 
-def _safeguarding(person: Person) -> Iterator[dict]:
-    model = optional_model("safeguarding", "Report")
-    if model is None:
-        return
-    reports = model._default_manager.filter(school=person.school_id).filter(
-        Q(reported_by=person) | Q(involvements__person=person)).distinct()
-    for report in reports:
-        yield _item("safeguarding.report", str(report.pk), "A safeguarding record", {
-            "reference": report.reference,
-            "kind": report.get_kind_display(),
-            "recorded": report.recorded_at,
-            "made by you": report.reported_by_id == person.pk,
-        }, SAFEGUARDING)
-
-
 def _network(person: Person) -> Iterator[dict]:
     model = optional_model("network", "Finding")
     if model is None:
@@ -293,7 +285,7 @@ def _posting(person: Person) -> Iterator[dict]:
                         })
 
 
-COLLECTORS = (_own_records, _registers, _decisions, _safeguarding, _network, _posting)
+COLLECTORS = (_own_records, _registers, _decisions, _network, _posting)
 
 
 def gather(person: Person) -> tuple[list[dict], list[str]]:
@@ -322,9 +314,23 @@ def start(person: Person, received_on: dt.date, by: Person | None) -> SubjectAcc
     )
 
 
+def items_of(request: SubjectAccessRequest) -> list[dict]:
+    """The request's items, less any safeguarding item a request made before records were kept
+    out of it may still hold (migration 0003 removes them; this keeps a restored backup safe)."""
+    return [i for i in request.items if i.get("source") != SAFEGUARDING_SOURCE]
+
+
+def held_back(request: SubjectAccessRequest) -> list[dict]:
+    return [i for i in items_of(request) if i.get("held_back")]
+
+
+def undecided(request: SubjectAccessRequest) -> list[dict]:
+    return [i for i in held_back(request) if not i.get("decision")]
+
+
 def decide(request: SubjectAccessRequest, item_id: str, decision: str, note: str,
            by: Person) -> None:
-    for item in request.items:
+    for item in items_of(request):
         if item["id"] == item_id and item.get("held_back"):
             item.update(decision=decision, note=note, decided_by=by.full_name,
                         decided_at=timezone.now().isoformat(timespec="minutes"))
@@ -334,10 +340,181 @@ def decide(request: SubjectAccessRequest, item_id: str, decision: str, note: str
 
 
 def released_items(request: SubjectAccessRequest) -> list[dict]:
-    return [i for i in request.items if not i["held_back"] or i.get("decision") == "release"]
+    return [i for i in items_of(request)
+            if not i["held_back"] or i.get("decision") == "release"]
 
 
-def _html(request: SubjectAccessRequest) -> str:
+# -- safeguarding records: the DSL team's part ---------------------------------------------------
+
+
+class SelfDecision(PermissionError):
+    """The subject of a request may not decide what the bundle holds of records about them."""
+
+
+class NotReviewable(LookupError):
+    """No such record among those this person may decide on for this request (or none at all:
+    the two are one answer, so that asking can't tell whether a record exists)."""
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """One safeguarding record about a request's subject, as a DSL reviewing the request sees it."""
+
+    report: Any
+    decision: SarRecordDecision | None
+    history: list[SarRecordDecision]
+
+    @property
+    def decided(self) -> bool:
+        return self.decision is not None
+
+
+def _safeguarding_access() -> Any:
+    if optional_model("safeguarding", "Report") is None:
+        return None
+    from smpolicy.safeguarding import access
+
+    return access
+
+
+def may_review_records(user: Any, verified: bool) -> bool:
+    """Whether ``user`` sees the safeguarding part of a request: the DSL team (the capability
+    ``safeguarding``), with a second factor verified in this session."""
+    access = _safeguarding_access()
+    return access is not None and verified and access.is_dsl_team(user)
+
+
+def _records_about(request: SubjectAccessRequest, viewer: Person, user: Any) -> Any:
+    access = _safeguarding_access()
+    report_model = optional_model("safeguarding", "Report")
+    if access is None or report_model is None:
+        return None
+    subject = request.person
+    about = report_model.objects.for_school(request.school_id).filter(
+        Q(reported_by=subject) | Q(involvements__person=subject)
+    ).values("pk")
+    return (
+        access.full_reports(viewer, user)
+        .filter(pk__in=about)
+        .order_by("recorded_at", "pk")
+    )
+
+
+def decisions_of(request: SubjectAccessRequest) -> dict[int, list[SarRecordDecision]]:
+    found: dict[int, list[SarRecordDecision]] = {}
+    for row in SarRecordDecision.objects.for_school(request.school_id).filter(
+        access_request=request
+    ):
+        found.setdefault(row.report_id_at_time, []).append(row)
+    return found
+
+
+def records_for(request: SubjectAccessRequest, viewer: Person, user: Any) -> list[RecordView]:
+    """The safeguarding records about the request's subject that ``viewer`` may decide on: none
+    for the subject themself, whatever team they are in; otherwise those within the viewer's
+    need-to-know. The caller checks ``may_review_records`` first."""
+    if viewer.pk == request.person_id:
+        return []
+    reports = _records_about(request, viewer, user)
+    if reports is None:
+        return []
+    decided = decisions_of(request)
+    shown = []
+    for report in reports:
+        history = decided.get(report.pk, [])
+        shown.append(RecordView(report, history[-1] if history else None, history))
+    return shown
+
+
+def decide_record(
+    request: SubjectAccessRequest,
+    report_id: int,
+    *,
+    decision: str,
+    exemption: str,
+    reason: str,
+    released_text: str,
+    by: Person,
+    user: Any,
+    http_request: Any = None,
+) -> SarRecordDecision:
+    """Record what the bundle holds of one record, and say so in the safeguarding audit.
+
+    Raises SelfDecision when ``by`` is the request's subject, NotReviewable when the record is not
+    one ``by`` may decide on. A request already answered still takes decisions: the DSL team may
+    review its records after the rest was sent, and the subject gets what they release then."""
+    if by.pk == request.person_id:
+        raise SelfDecision(
+            "You are the subject of this request, so you cannot decide what it discloses of "
+            "safeguarding records: another member of the DSL team must. If there is no one else, "
+            "ask the Chair of Governors to arrange it."
+        )
+    with transaction.atomic():
+        found = {view.report.pk: view.report for view in records_for(request, by, user)}
+        report = found.get(report_id)
+        if report is None:
+            raise NotReviewable(report_id)
+        row = SarRecordDecision.objects.create(
+            school_id=request.school_id, access_request=request, report_id_at_time=report.pk,
+            reference=report.reference, decision=decision,
+            exemption=exemption if decision != SarRecordDecision.Decision.FULL else "",
+            reason=reason.strip(),
+            released_text=released_text.strip()
+            if decision == SarRecordDecision.Decision.REDACTED else "",
+            decided_by_id_at_time=by.pk, decided_by_name=by.full_name,
+        )
+        from smpolicy.safeguarding import audit
+
+        # The audit note says what was done, never what the record says.
+        audit.record(
+            "subject_access_decision", report, school=request.school_id, request=http_request,
+            user=user, person=by,
+            note=f"subject access request {request.pk}: {row.get_decision_display().lower()}"
+            + (f" ({row.exemption_short.lower()})" if row.exemption else ""),
+        )
+    return row
+
+
+def records_to_release(request: SubjectAccessRequest, viewer: Person | None,
+                       user: Any) -> list[tuple[Any, SarRecordDecision]]:
+    """The records decided for inclusion that ``viewer`` may open: what their download of the
+    bundle holds. Someone outside the DSL team's need-to-know gets a bundle without them, and it
+    reads no differently, so the bundle itself can't tell them such a record exists."""
+    if viewer is None:
+        return []
+    reports = _records_about(request, viewer, user)
+    if reports is None:
+        return []
+    decided = decisions_of(request)
+    chosen = []
+    for report in reports:
+        history = decided.get(report.pk)
+        if history and history[-1].includes:
+            chosen.append((report, history[-1]))
+    return chosen
+
+
+def _record_item(report: Any, decision: SarRecordDecision) -> dict:
+    redacted = decision.decision == SarRecordDecision.Decision.REDACTED
+    data: dict[str, Any] = {
+        "reference": report.reference,
+        "what kind": report.get_kind_display(),
+        "when it happened": report.occurred_at,
+        "recorded": report.recorded_at,
+    }
+    if redacted:
+        data["what happened (redacted)"] = decision.released_text
+    else:
+        data["what happened"] = report.account
+        data["platform"] = report.platform_name
+        data["others involved"] = report.others_involved
+    item = _item(SAFEGUARDING_SOURCE, str(report.pk),
+                 "A safeguarding record" + (" (redacted)" if redacted else ""), data)
+    item["decision"] = decision.decision
+    return item
+
+
+def _html(request: SubjectAccessRequest, records: list[dict]) -> str:
     esc = html.escape
     person = request.person
     parts = [
@@ -351,22 +528,20 @@ def _html(request: SubjectAccessRequest) -> str:
         f"<p>Your request of {esc(request.received_on.isoformat())}; this copy made on "
         f"{esc(timezone.localdate().isoformat())}.</p>",
     ]
-    withheld = [i for i in request.held_back() if i.get("decision") == "withhold"]
-    pending = request.undecided()
+    withheld = [i for i in held_back(request) if i.get("decision") == "withhold"]
+    pending = undecided(request)
     if withheld:
         parts.append(f"<p>{len(withheld)} item(s) are withheld; the reasons are listed at the "
                      "end.</p>")
     if pending:
         parts.append(f"<p>{len(pending)} item(s) are still being reviewed and are not in this "
                      "copy.</p>")
-    for item in released_items(request):
+    for item in released_items(request) + records:
         parts.append(f"<h2>{esc(item['title'])}</h2><table>")
         for key, value in item["data"].items():
             shown = "" if value is None else str(value)
             parts.append(f"<tr><th scope='row'>{esc(key)}</th><td>{esc(shown)}</td></tr>")
         parts.append("</table>")
-        if item["source"] == "safeguarding.report":
-            parts.append("<p>The Designated Safeguarding Lead provides this record itself.</p>")
     if withheld:
         parts.append("<h2>Withheld</h2><ul>")
         parts += [f"<li>{esc(i['title'])}: {esc(i.get('note', ''))}</li>" for i in withheld]
@@ -375,21 +550,25 @@ def _html(request: SubjectAccessRequest) -> str:
     return "".join(parts)
 
 
-def bundle(request: SubjectAccessRequest) -> bytes:
+def bundle(request: SubjectAccessRequest,
+           records: list[tuple[Any, SarRecordDecision]] | None = None) -> bytes:
+    """The zip for the subject; ``records`` (from ``records_to_release``) are the safeguarding
+    records decided for inclusion that the person downloading it may open."""
+    record_items = [_record_item(report, decision) for report, decision in records or []]
     data = {
         "school": request.school.name,
         "person": request.person.full_name,
         "request_received_on": request.received_on.isoformat(),
         "made_on": timezone.localdate().isoformat(),
         "items": [{k: v for k, v in i.items() if k not in ("decided_by",)}
-                  for i in released_items(request)],
+                  for i in released_items(request) + record_items],
         "withheld": [{"title": i["title"], "reason": i.get("note", "")}
-                     for i in request.held_back() if i.get("decision") == "withhold"],
-        "still_being_reviewed": len(request.undecided()),
+                     for i in held_back(request) if i.get("decision") == "withhold"],
+        "still_being_reviewed": len(undecided(request)),
     }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("index.html", _html(request))
+        archive.writestr("index.html", _html(request, record_items))
         archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
         archive.writestr("README.txt", (
             f"The data {request.school.name} holds about {request.person.full_name}.\n"

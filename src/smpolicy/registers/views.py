@@ -7,6 +7,7 @@ Every query is scoped to the signed-in person's school; a record of another scho
 from __future__ import annotations
 
 import datetime as dt
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -34,6 +35,7 @@ from smpolicy.registers.forms import (
     MeetingForm,
     NewVersionForm,
     ProfileReviewForm,
+    RecordDecisionForm,
     ResponsibilityForm,
     ReviewDateForm,
     SettingsForm,
@@ -723,7 +725,36 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 # -- subject access -----------------------------------------------------------------------------
 
 
-@requires_register("subject_access")
+def handles_requests(view: Any) -> Any:
+    """A subject access page: the register capability, then a second factor verified in this
+    session, for everyone: a request gathers everything the school holds about a person."""
+
+    @wraps(view)
+    def verified(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from smpolicy.safeguarding import access, totp
+
+        if not totp.is_verified(request):
+            return access.second_factor_redirect(request)
+        return view(request, *args, **kwargs)
+
+    return requires_register("subject_access")(verified)
+
+
+def _reviews_records(request: HttpRequest) -> bool:
+    from smpolicy.safeguarding import totp
+
+    return sar.may_review_records(request.user, totp.is_verified(request))
+
+
+def _request_or_404(request: HttpRequest, pk: int) -> SubjectAccessRequest:
+    return get_object_or_404(
+        SubjectAccessRequest.objects.for_school(_school(request)).select_related(
+            "person", "school"),
+        pk=pk,
+    )
+
+
+@handles_requests
 def access_requests(request: HttpRequest) -> HttpResponse:
     school = _school(request)
     form = AccessRequestForm(school=school)
@@ -733,21 +764,89 @@ def access_requests(request: HttpRequest) -> HttpResponse:
             item = sar.start(form.cleaned_data["person"], form.cleaned_data["received_on"],
                              _person(request))
             return redirect("registers:access_request", pk=item.pk)
+    found = SubjectAccessRequest.objects.for_school(school).select_related("person")
+    reviews = _reviews_records(request)
+    person = _person(request)
+    rows = []
+    for item in found:
+        # Counted only for the DSL team with the second factor, within their need-to-know.
+        records = (
+            sum(1 for r in sar.records_for(item, person, request.user) if not r.decided)
+            if reviews else 0
+        )
+        rows.append((item, len(sar.undecided(item)), records))
     return render(request, "registers/access_requests.html", {
-        "requests": SubjectAccessRequest.objects.for_school(school).select_related("person"),
-        "form": form,
+        "requests": rows, "reviews_records": reviews, "form": form,
     })
 
 
-@requires_register("subject_access")
+def _access_request_page(request: HttpRequest, item: SubjectAccessRequest,
+                         record_form: RecordDecisionForm | None = None,
+                         status: int = 200) -> HttpResponse:
+    person = _person(request)
+    reviews = _reviews_records(request)
+    records = sar.records_for(item, person, request.user) if reviews else []
+    if records:
+        from smpolicy.safeguarding import audit
+
+        # The page shows each record's kind and account (to redact from): a view, so audited.
+        for shown in records:
+            audit.record("subject_access_review", shown.report, school=item.school_id,
+                         request=request, note=f"subject access request {item.pk}: listed")
+    return render(request, "registers/access_request.html", {
+        "item": item,
+        "included": [i for i in sar.items_of(item) if not i["held_back"]],
+        "held_back": sar.held_back(item),
+        # Only the DSL team with the second factor reads anything of safeguarding records here;
+        # for everyone else the page is the same whatever records its subject has.
+        "reviews_records": reviews,
+        "is_subject": item.person_id == person.pk,
+        "records": records,
+        "records_pending": sum(1 for r in records if not r.decided),
+        "record_form": record_form,
+        "decisions": RecordDecisionForm.base_fields["decision"].choices,
+        "exemptions": RecordDecisionForm.base_fields["exemption"].choices,
+        "safeguarding_url": _url("safeguarding:index"),
+    }, status=status)
+
+
+def _decide_record(request: HttpRequest, item: SubjectAccessRequest) -> HttpResponse:
+    person = _person(request)
+    if not _reviews_records(request):
+        # The same answer as for a record that does not exist: no hint either way.
+        raise Http404("No such item")
+    if item.person_id == person.pk:
+        return forbidden(request, "You are the subject of this request, so another member of "
+                         "the DSL team decides what it discloses of safeguarding records. If "
+                         "there is no one else, ask the Chair of Governors to arrange it.")
+    form = RecordDecisionForm(request.POST)
+    if not form.is_valid():
+        return _access_request_page(request, item, form, status=400)
+    data = form.cleaned_data
+    try:
+        sar.decide_record(
+            item, data["report"], decision=data["decision"], exemption=data["exemption"],
+            reason=data["reason"], released_text=data["released_text"], by=person,
+            user=request.user, http_request=request,
+        )
+    except sar.NotReviewable:
+        raise Http404("No such item") from None
+    except sar.SelfDecision as error:
+        return forbidden(request, str(error))
+    messages.success(request, "Decision recorded.")
+    return redirect("registers:access_request", pk=item.pk)
+
+
+@handles_requests
 def access_request(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        SubjectAccessRequest.objects.for_school(_school(request)).select_related("person"),
-        pk=pk,
-    )
+    item = _request_or_404(request, pk)
     if request.method == "POST":
+        if "report" in request.POST:
+            return _decide_record(request, item)
         if request.POST.get("release") == "1":
-            if item.undecided():
+            pending_records = _reviews_records(request) and any(
+                not r.decided for r in sar.records_for(item, _person(request), request.user))
+            if sar.undecided(item) or pending_records:
                 messages.error(request, "Decide every held-back item first.")
             else:
                 item.released_at = timezone.now()
@@ -765,20 +864,23 @@ def access_request(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("registers:access_request", pk=item.pk)
-    safeguarding_url = _url("safeguarding:index")
-    return render(request, "registers/access_request.html", {
-        "item": item, "included": [i for i in item.items if not i["held_back"]],
-        "held_back": item.held_back(), "safeguarding_url": safeguarding_url,
-    })
+    return _access_request_page(request, item)
 
 
-@requires_register("subject_access")
+@handles_requests
 def access_bundle(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        SubjectAccessRequest.objects.for_school(_school(request)).select_related("person"),
-        pk=pk,
+    item = _request_or_404(request, pk)
+    records = (
+        sar.records_to_release(item, _person(request), request.user)
+        if _reviews_records(request) else []
     )
-    response = HttpResponse(sar.bundle(item), content_type="application/zip")
+    if records:
+        from smpolicy.safeguarding import audit
+
+        for report, _decision in records:
+            audit.record("subject_access_bundle", report, school=item.school_id,
+                         request=request, note=f"subject access request {item.pk}: in the bundle")
+    response = HttpResponse(sar.bundle(item, records), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="subject-access-{item.pk}.zip"'
     response["Cache-Control"] = "no-store, private"
     return response
