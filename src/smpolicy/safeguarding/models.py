@@ -15,7 +15,13 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from smpolicy.safeguarding.records import AppendOnly, AppendOnlyError, Kept, KeptQuerySet
+from smpolicy.safeguarding.records import (
+    AppendOnly,
+    AppendOnlyError,
+    Kept,
+    KeptQuerySet,
+    frozen_fields_changed,
+)
 from smpolicy.schools.models import Person, SchoolOwned
 from smpolicy.schools.sealing import SealedTextField
 

@@ -411,7 +411,8 @@ INSTALLED_APPS += [
     "allauth.socialaccount.providers.openid_connect",
 ]
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "allauth.account.middleware.AccountMiddleware"
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+    "allauth.account.middleware.AccountMiddleware",
 )
 # After any backend set above (django-axes' must stay first); allauth's logs in SSO users.
 AUTHENTICATION_BACKENDS = [
