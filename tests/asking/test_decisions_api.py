@@ -96,7 +96,7 @@ def test_the_policy_and_its_clauses_are_published_to_signed_in_users(client, tea
     body = client.get("/api/policy").json()
     assert (body["pack"], body["version"]) == ("straits-primary", "2026.11.1")
     ids = [c["id"] for c in body["clauses"]]
-    assert ids[0] == "purpose" and "code.no-contact-with-children" in ids and len(ids) == 35
+    assert ids[0] == "introduction" and "code.no-contact-with-children" in ids and len(ids) == 36
 
 
 def test_the_platform_catalogue_is_published(client, teacher) -> None:
