@@ -23,6 +23,7 @@ from django.urls import reverse
 from smpolicy.network.models import Finding
 from smpolicy.network.views import HIDDEN_PUPIL
 from smpolicy.safeguarding.models import Report, SecondFactor
+from smpolicy.safeguarding.testing import pass_second_factor
 from smpolicy.schools import testing
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +157,9 @@ def test_a_formula_in_a_log_is_not_run_by_the_spreadsheet(client, scanned):
 
 def test_the_admin_neither_shows_nor_searches_who_a_finding_is_about(client, school, scanned):
     admin = testing.make_person(school, "staff", "Ada", "Admin")
-    client.force_login(testing.make_user(admin, is_staff=True, is_superuser=True))
+    user = testing.make_user(admin, is_staff=True, is_superuser=True)
+    client.force_login(user)
+    pass_second_factor(client, user)  # every admin page asks for it
     url = "/admin/network/finding/"
     body = client.get(url).content.decode()
     assert "10.20.0.9" in body

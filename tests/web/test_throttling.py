@@ -132,14 +132,21 @@ def test_the_form_and_basic_share_one_allowance(client, dsl):
     assert basic(client, "dsl", testing.TEST_PASSWORD).status_code == 429
 
 
-def test_the_admin_sign_in_is_throttled_too(client, dsl):
+def test_the_admin_has_no_sign_in_of_its_own_to_guess_at(client, dsl):
+    """The admin's sign-in sends to the site's, which is throttled; no password is checked there."""
     dsl.user.is_staff = True
     dsl.user.save()
     url = reverse("admin:login")
+    for i in range(6):
+        response = client.post(url, {"username": "dsl", "password": f"guess-{i}"}, REMOTE_ADDR=HERE)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("schools:login"))
     for i in range(5):
-        client.post(url, {"username": "dsl", "password": f"guess-{i}"}, REMOTE_ADDR=HERE)
+        client.post(reverse("schools:login"), {"username": "dsl", "password": f"guess-{i}"},
+                    REMOTE_ADDR=HERE)
     response = client.post(
-        url, {"username": "dsl", "password": testing.TEST_PASSWORD}, REMOTE_ADDR=HERE
+        reverse("schools:login"), {"username": "dsl", "password": testing.TEST_PASSWORD},
+        REMOTE_ADDR=HERE,
     )
     assert response.status_code == 429
 

@@ -214,6 +214,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "smpolicy.web.csp.RelaxedPathsMiddleware",
     "smpolicy.web.middleware.NoStoreMiddleware",
     "smpolicy.schools.middleware.CurrentSchoolMiddleware",
     "smpolicy.web.throttling.SerialSignInMiddleware",  # one password check at a time per pair
