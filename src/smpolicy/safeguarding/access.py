@@ -26,6 +26,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from smpolicy.safeguarding import totp
 from smpolicy.safeguarding.models import Case, Involvement, Report
@@ -146,6 +147,16 @@ def _signed_in(request: HttpRequest) -> HttpResponse | None:
             "records for it to see.",
         )
     return None
+
+
+def safe_next(request: HttpRequest) -> str:
+    """Where to go after the second factor: the ``next`` asked for, if it is on this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("safeguarding:index")
 
 
 def login_redirect(request: HttpRequest) -> HttpResponse:

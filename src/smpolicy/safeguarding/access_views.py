@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from smpolicy.safeguarding import access, access_changes, audit, recovery, totp
@@ -159,15 +158,6 @@ def recovery_codes(request: SchoolRequest) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("safeguarding:index")
-
-
 def second_factor_recover(request: SchoolRequest) -> HttpResponse:
     """Sign in's second step with a recovery code instead of the app's code."""
     if not request.user.is_authenticated:
@@ -175,7 +165,7 @@ def second_factor_recover(request: SchoolRequest) -> HttpResponse:
     factor = totp.factor_of(request.user)
     if factor is None:
         return HttpResponseRedirect(
-            f"{reverse('safeguarding:second_factor_setup')}?next={_safe_next(request)}"
+            f"{reverse('safeguarding:second_factor_setup')}?next={access.safe_next(request)}"
         )
     form = RecoveryCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -205,13 +195,13 @@ def second_factor_recover(request: SchoolRequest) -> HttpResponse:
                     f"You used a recovery code; {left} left. If your phone is lost, ask for your "
                     "authenticator app to be reset, and make new codes once you have a new one.",
                 )
-                return HttpResponseRedirect(_safe_next(request))
+                return HttpResponseRedirect(access.safe_next(request))
             form.add_error(
                 "code", "That is not one of your recovery codes, or it was used already."
             )
     return render(
         request,
         "safeguarding/second_factor_recover.html",
-        {"form": form, "next": _safe_next(request)},
+        {"form": form, "next": access.safe_next(request)},
         status=422 if request.method == "POST" else 200,
     )

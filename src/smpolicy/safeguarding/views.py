@@ -33,7 +33,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from smpolicy.safeguarding import access, alerts, audit, evidence, forms, intake, recovery, totp
@@ -1147,13 +1146,7 @@ def governor_counts(request: HttpRequest) -> HttpResponse:
 # -- second factor ------------------------------------------------------------------------------
 
 
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("safeguarding:index")
+_safe_next = access.safe_next
 
 
 SETUP_SECRET = "smpolicy_second_factor_setup"
