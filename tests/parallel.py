@@ -3,6 +3,7 @@ database connection, against the test database (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +23,9 @@ def _shared_cache_lock(exc: Exception) -> bool:
     )
 
 
+RETRY_SECONDS = 30
+
+
 def in_parallel(work: Callable[[int], object], threads: int = 24) -> list[object]:
     """Run ``work(i)`` in ``threads`` threads released at the same moment; its results, or the
     exceptions raised, in order."""
@@ -31,14 +35,18 @@ def in_parallel(work: Callable[[int], object], threads: int = 24) -> list[object
     def run(i: int) -> None:
         try:
             start.wait()
-            for attempt in range(200):
+            # A deadline, not a count of attempts: on a loaded two-core CI machine 24 threads can
+            # each lose the race for a table lock for well over a second. The jitter keeps them
+            # from retrying in lockstep.
+            give_up = time.monotonic() + RETRY_SECONDS
+            while True:
                 try:
                     results[i] = work(i)
                     break
                 except Exception as exc:
-                    if not _shared_cache_lock(exc) or attempt == 199:
+                    if not _shared_cache_lock(exc) or time.monotonic() > give_up:
                         raise
-                    time.sleep(0.005)
+                    time.sleep(random.uniform(0.002, 0.02))
         except Exception as exc:  # kept, so the test says what went wrong in which thread
             results[i] = exc
         finally:
