@@ -501,6 +501,27 @@ class Position(SchoolOwned):
             raise ValidationError(errors)
 
 
+class ApiKeyKept(Exception):
+    """Raised on an attempt to delete an API key, or to change what it is or who made it."""
+
+
+# All that may change on a key once it is made: its use counter and its revocation.
+_API_KEY_CHANGEABLE = frozenset(
+    {"use_count", "last_used_at", "last_used_from", "revoked_at", "revoked_by", "revoked_by_name"}
+)
+
+
+class ApiKeyQuerySet(SchoolOwnedQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        fixed = sorted(set(kwargs) - _API_KEY_CHANGEABLE)
+        if fixed:
+            raise ApiKeyKept(f"an API key's {', '.join(fixed)} cannot be changed; make a new key")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ApiKeyKept("API keys are revoked, never deleted: who made each stays on record")
+
+
 class ApiKey(SchoolOwned):
     """A key another system (the MIS, a website plug-in) uses to call the API for one school.
 
@@ -533,12 +554,33 @@ class ApiKey(SchoolOwned):
     )
     revoked_by_name = models.CharField(max_length=210, blank=True)
 
+    objects = ApiKeyQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "API key"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            kept = ApiKey.objects.filter(pk=self.pk).values().first() or {}
+            changed = sorted(
+                f.name
+                for f in self._meta.concrete_fields
+                if f.name not in _API_KEY_CHANGEABLE
+                and f.attname in kept
+                and kept[f.attname] != getattr(self, f.attname)
+            )
+            if changed:
+                raise ApiKeyKept(
+                    f"an API key's {', '.join(changed)} cannot be changed; make a new key"
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ApiKeyKept("API keys are revoked, never deleted: who made each stays on record")
 
     @property
     def is_active(self) -> bool:

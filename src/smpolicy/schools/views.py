@@ -181,9 +181,8 @@ def api_keys(request: SchoolRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST)
     if not form.is_valid():
         return _api_keys_page(request, form, status=422)
-    new = apikeys.create(
-        request.school, form.cleaned_data["name"], form.cleaned_data["scopes"], request.user
-    )
+    data = form.cleaned_data
+    new = apikeys.create(request.school, data["name"], data["scopes"], request.user, request)
     # The key is shown in this response only: a redirect would have to carry it in the URL or
     # the session.
     return _api_keys_page(request, ApiKeyForm(), new=new)
@@ -193,7 +192,7 @@ def api_keys(request: SchoolRequest) -> HttpResponse:
 @requires("manage_api_keys")
 def api_key_revoke(request: SchoolRequest, pk: int) -> HttpResponse:
     key = get_object_or_404(ApiKey.objects.for_school(request.school), pk=pk)
-    if apikeys.revoke(key, request.user):
+    if apikeys.revoke(key, request.user, request):
         messages.success(request, f"The key “{key.name}” is revoked: it no longer works.")
     else:
         messages.info(request, f"The key “{key.name}” was revoked already.")
