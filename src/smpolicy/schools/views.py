@@ -23,10 +23,11 @@ from smpolicy.schools.access import (
     login_url,
     requires,
 )
+from smpolicy.schools.clientaddress import client_address
 from smpolicy.schools.forms import ApiKeyForm, ImportPeopleForm, PeopleFilterForm
 from smpolicy.schools.importing import import_people
 from smpolicy.schools.models import ApiKey, Person
-from smpolicy.schools.passwords import PasswordResetForm, link_lifetime
+from smpolicy.schools.passwords import PasswordResetForm, client_may_ask, link_lifetime
 from smpolicy.schools.sso import sign_in_choices
 
 PEOPLE_PER_PAGE = 50
@@ -225,6 +226,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("schools:password_reset_done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not client_may_ask(client_address(self.request)):
+            form.add_error(
+                None,
+                "Too many reset links have been asked for from here in the last hour. "
+                "Please try again in an hour, or ask the school office to reset your password.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         self.extra_email_context = {"timeout_hours": link_lifetime()}
         return super().form_valid(form)
 

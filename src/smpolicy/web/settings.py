@@ -260,6 +260,25 @@ except (ValueError, KeyError) as exc:
     ) from None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Counters shared by every worker (password-reset limits): Redis when CACHE_URL names it (a school
+# or trust running several processes), else files in the data directory, which every process on
+# one machine shares, with nothing to install.
+_CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    )
+}
+if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(
+        f"CACHE_URL should be a redis:// or rediss:// address, not {_CACHE_URL.split(':')[0]!r}"
+    )
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
