@@ -348,13 +348,14 @@ def check_post(
         contact_decisions[kind] = d
         related.append({"about": kind, "situation": contact_situation, "decision": d.as_dict()})
 
-    verdict = main.verdict
-    clauses = list(main.clauses)
+    # The post's decision is the post's situation's joined with each contact detail's that
+    # restricts: a page showing the decision never heads "Allowed" above what must change.
+    decision = main.as_dict()
     for d in contact_decisions.values():
         if d.verdict in RESTRICTIVE:
-            if _RANK[d.verdict] < _RANK[verdict]:
-                verdict = d.verdict
-            clauses.extend(c for c in d.clauses if c not in clauses)
+            _join(decision, d)
+    verdict = decision["verdict"]
+    clauses = list(decision["clauses"])
 
     defaults = _COMMUNITY_CLAUSE if community else _STAFF_CLAUSE
     findings = []
@@ -393,7 +394,7 @@ def check_post(
         "verdict": verdict,
         "clauses": clauses,
         "findings": findings,
-        "decision": main.as_dict(),
+        "decision": decision,
         "situation": situation,
     }
     if checks:
@@ -479,6 +480,25 @@ def _contact_situation(p: Post, kind: str) -> dict[str, Any]:
     if p.permissions is not None:
         situation["permissions"] = p.permissions
     return situation
+
+
+def _join(decision: dict[str, Any], other: Decision) -> None:
+    """``other``'s verdict (when stricter), clauses, obligations and explanation joined into
+    ``decision``, the dict of the post's own."""
+    if decision["verdict"] not in RESTRICTIVE:
+        # "Nothing in the policy stands against this" no longer holds: the other's words lead.
+        decision["explanation"] = ""
+    if _RANK[other.verdict] < _RANK[decision["verdict"]]:
+        decision["verdict"] = other.verdict
+    decision["clauses"] += [c for c in other.clauses if c not in decision["clauses"]]
+    decision["obligations"] += [
+        o for o in (ob.as_dict() for ob in other.obligations) if o not in decision["obligations"]
+    ]
+    decision["rules"] += [r for r in other.rules if r not in decision["rules"]]
+    if other.explanation and other.explanation not in decision["explanation"]:
+        decision["explanation"] = " ".join(
+            part for part in (other.explanation, decision["explanation"]) if part
+        )
 
 
 def _union(boxes: Sequence[list[int]]) -> list[int]:
