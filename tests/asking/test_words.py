@@ -92,6 +92,7 @@ def test_the_page_fills_the_form_and_says_what_it_took_from_where(client, teache
     assert "9 or 10 years old" in html
     assert "(from “Instagram”)" in html
     assert "?words=" not in html  # the words travel in the body, never an address
+    assert "kept with your name for 90 days" in html  # the page says what is kept, and how long
 
 
 def test_an_empty_sentence_is_refused_saying_so(client, teacher):

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from smpolicy.asking import labels, records, words
 from smpolicy.asking.engines import engine_for
 from smpolicy.asking.forms import AskForm, WordsForm, field_for, initial_from
-from smpolicy.asking.models import DecisionRecord
+from smpolicy.asking.models import DecisionRecord, kept_days
 from smpolicy.policy import SituationError
 from smpolicy.policy.vocabulary import CONTENT_FLAGS
 from smpolicy.schools.access import requires
@@ -39,7 +39,8 @@ def ask(request: HttpRequest) -> HttpResponse:
             reading = _reading_view(read, AskForm(people=people))
         form = AskForm(initial=initial, people=people)
         status = 200 if words_form.is_valid() else 422
-        context = {"form": form, "result": None, "words_form": words_form, "reading": reading}
+        context = {"form": form, "result": None, "words_form": words_form, "reading": reading,
+                   "questions_kept_days": kept_days()}
         return render(request, "asking/ask.html", context, status=status)
     if request.method == "POST":
         form = AskForm(request.POST, people=people)
@@ -67,7 +68,8 @@ def ask(request: HttpRequest) -> HttpResponse:
         initial = {"role": person.role if person is not None else "staff"}
         form = AskForm(initial=initial, people=people)
     status = 422 if request.method == "POST" and not form.is_valid() else 200
-    context = {"form": form, "result": result, "words_form": words_form, "reading": reading}
+    context = {"form": form, "result": result, "words_form": words_form, "reading": reading,
+               "questions_kept_days": kept_days()}
     return render(request, "asking/ask.html", context, status=status)
 
 

@@ -34,6 +34,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from smpolicy.asking import labels
 from smpolicy.registers.models import (
     Acknowledgement,
     JudgementAdvisory,
@@ -194,8 +195,10 @@ def _decisions(person: Person) -> Iterator[dict]:
         return
     for record in model._default_manager.filter(school=person.school_id, person=person):
         yield _item("asking.decision", str(record.pk), "A question you asked the policy", {
-            "asked": record.created, "situation": json.dumps(record.situation),
-            "verdict": record.verdict, "policy": f"{record.pack} {record.pack_version}",
+            "Asked": record.created,
+            **dict(labels.describe(record.situation)),
+            "The policy's answer": labels.VERDICT.get(record.verdict, record.verdict),
+            "Policy": f"{record.pack}, version {record.pack_version}",
         })
 
 
@@ -514,6 +517,15 @@ def _record_item(report: Any, decision: SarRecordDecision) -> dict:
     return item
 
 
+def _shown(value: Any) -> str:
+    """A value as the person reading their copy reads it: "Yes", never "True"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
 def _html(request: SubjectAccessRequest, records: list[dict]) -> str:
     esc = html.escape
     person = request.person
@@ -539,7 +551,7 @@ def _html(request: SubjectAccessRequest, records: list[dict]) -> str:
     for item in released_items(request) + records:
         parts.append(f"<h2>{esc(item['title'])}</h2><table>")
         for key, value in item["data"].items():
-            shown = "" if value is None else str(value)
+            shown = _shown(value)
             parts.append(f"<tr><th scope='row'>{esc(key)}</th><td>{esc(shown)}</td></tr>")
         parts.append("</table>")
     if withheld:

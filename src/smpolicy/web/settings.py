@@ -344,6 +344,9 @@ except OSError as exc:
 # The largest request accepted at all, checked on Content-Length before a byte is read: ten
 # evidence files of 40 MB and their form. Bigger is refused with 413 (smpolicy.web.middleware).
 SMPOLICY_MAX_REQUEST_BYTES = env_int("SMPOLICY_MAX_REQUEST_BYTES", 410 * 1024 * 1024, low=1024)
+# Questions asked of the policy are kept with the asker's name this long, then deleted
+# (smpolicy expire-questions): long enough to answer a subject access request about them.
+SMPOLICY_QUESTIONS_KEPT_DAYS = env_int("SMPOLICY_QUESTIONS_KEPT_DAYS", 90, low=1)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
