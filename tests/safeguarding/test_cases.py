@@ -277,3 +277,25 @@ def test_the_chronologys_queries_stay_the_same_as_its_reports_grow(client, strai
     for i in range(8):
         make_report(straits, account=f"Pip messaged me again ({i}).")
     assert queries() == few
+
+
+def test_a_case_about_pupils_offers_pupils_outcomes_not_staff_sanctions(client, case):
+    page = client.get(reverse("safeguarding:case_detail", args=[case.pk])).content.decode()
+    form = page.split('id="add-outcome"', 1)[1].split("</form>", 1)[0]
+    assert "For a pupil" in form and "Sanction (pupil)" in form and "Exclusion (pupil)" in form
+    assert "No further action" in form
+    assert "Dismissal" not in form and "Written warning" not in form
+
+
+def test_a_case_about_an_adult_offers_the_staff_outcomes(client, straits):
+    report = make_report(
+        straits, "staff_breach", subject=straits.teacher, pupils=[straits.pupil],
+        account="Ada added Pip on Facebook.", details={"breach": "contact_pupil"},
+    )
+    sign_in(client, straits.dsl)
+    client.post(reverse("safeguarding:triage", args=[report.pk]),
+                {"title": "Contact with a pupil", "lead": straits.dsl.pk})
+    made = Case.objects.get()
+    page = client.get(reverse("safeguarding:case_detail", args=[made.pk])).content.decode()
+    form = page.split('id="add-outcome"', 1)[1].split("</form>", 1)[0]
+    assert "For an adult" in form and "Dismissal" in form and "Written warning" in form
