@@ -26,7 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
 from smpolicy.schools.models import School, SchoolSignIn
-from smpolicy.schools.sso import _store, saml_sp_urls
+from smpolicy.schools.sso import saml_sp_urls, store_sign_in
 
 # python3-saml's checks, as allauth passes them on (its "advanced" settings). allauth's defaults
 # would accept an assertion that is not signed itself when the Response around it is, and ask
@@ -171,7 +171,7 @@ def configure_saml(
         "metadata_url": metadata_url.strip(),
         "certificate_expires": expires.date().isoformat(),
     }
-    sign_in = _store(
+    sign_in = store_sign_in(
         school,
         SchoolSignIn.Kind.SAML,
         {"provider": "saml", "client_id": school.slug, "secret": "", "settings": settings},

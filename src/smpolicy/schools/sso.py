@@ -110,7 +110,7 @@ def _check_kind(kind: str) -> None:
         raise ValidationError({"kind": f"Kind must be one of {kinds}."})
 
 
-def _store(
+def store_sign_in(
     school: School,
     kind: str,
     app_fields: dict[str, Any],
@@ -173,7 +173,7 @@ def configure(
         "oauth_pkce_enabled": True,
         "token_auth_method": "client_secret_post",
     }
-    return _store(
+    return store_sign_in(
         school,
         kind,
         {"provider": "openid_connect", "client_id": client_id.strip(),
