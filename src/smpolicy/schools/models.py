@@ -587,19 +587,22 @@ class ApiKey(SchoolOwned):
         return self.revoked_at is None
 class SchoolSignIn(SchoolOwned):
     """A school's single sign-on: its own Microsoft Entra ID tenant or Google Workspace (OpenID
-    Connect), as one django-allauth SocialApp. A trust has one per school; a person signs in
-    through their own school's app only (smpolicy.schools.sso checks it on every sign-in)."""
+    Connect), or its SAML 2.0 identity provider, as one django-allauth SocialApp. A trust has one
+    per school; a person signs in through their own school's app only (smpolicy.schools.sso
+    checks it on every sign-in)."""
 
     class Kind(models.TextChoices):
         ENTRA = "entra", "Microsoft Entra ID (Microsoft 365)"
         GOOGLE = "google", "Google Workspace"
         OIDC = "oidc", "Another OpenID Connect provider"
+        SAML = "saml", "A SAML 2.0 identity provider"
 
     # What the sign-in page's button says for each kind.
     BUTTON_LABELS: ClassVar[dict[str, str]] = {
         Kind.ENTRA: "Sign in with Microsoft",
         Kind.GOOGLE: "Sign in with Google",
         Kind.OIDC: "Sign in with your school account",
+        Kind.SAML: "Sign in with your school account",
     }
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -607,7 +610,9 @@ class SchoolSignIn(SchoolOwned):
         "socialaccount.SocialApp",
         on_delete=models.CASCADE,
         related_name="school_sign_in",
-        help_text="The client id, secret and issuer (settings.server_url) allauth signs in with.",
+        help_text="What allauth signs in with: for OpenID Connect the client id, secret and "
+        "issuer (settings.server_url); for SAML the identity provider's entity id, sign-in URL "
+        "and certificate (settings.idp).",
     )
     tenant = models.CharField(
         max_length=100,

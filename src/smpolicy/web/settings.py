@@ -425,17 +425,22 @@ AXES_USERNAME_CALLABLE = "smpolicy.web.throttling.username_of"
 AXES_LOCKOUT_CALLABLE = "smpolicy.web.throttling.locked_out"
 # A try while locked does not restart the 15 minutes, so the time the page gives stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# -- Single sign-on: each school's Microsoft Entra ID or Google Workspace through OpenID Connect
-# (django-allauth; the apps are SocialApp rows linked to a school, see smpolicy.schools.sso).
+# -- Single sign-on: each school's Microsoft Entra ID or Google Workspace through OpenID Connect,
+# or its SAML 2.0 identity provider (django-allauth; the apps are SocialApp rows linked to a
+# school, see smpolicy.schools.sso and smpolicy.schools.saml).
 INSTALLED_APPS += [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
 ]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
     "allauth.account.middleware.AccountMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "smpolicy.schools.saml.HostHeaderMiddleware"
 )
 # After any backend set above (django-axes' must stay first); allauth's logs in SSO users.
 AUTHENTICATION_BACKENDS = [
