@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -51,3 +53,41 @@ class ApiKeyForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one thing the key may do."},
     )
+
+
+class MisConnectionForm(forms.Form):
+    """The school's Wonde connection. The token is written, never read back: a blank field keeps
+    the one already stored."""
+
+    mis_school_id = forms.CharField(
+        label="Wonde school id",
+        max_length=40,
+        help_text="As Wonde shows it, e.g. A1930499544.",
+    )
+    token = forms.CharField(
+        label="Wonde API token",
+        required=False,
+        max_length=200,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="The school's own token from Wonde. Leave it blank to keep the one stored.",
+    )
+    nightly = forms.BooleanField(label="Sync every night", required=False, initial=True)
+
+    def __init__(self, *args: Any, has_token: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.has_token = has_token
+
+    def clean_mis_school_id(self) -> str:
+        value: str = self.cleaned_data["mis_school_id"].strip()
+        if not value.isalnum():
+            raise ValidationError("A Wonde school id is letters and digits only, e.g. A1930499544.")
+        return value
+
+    def clean_token(self) -> str:
+        value: str = self.cleaned_data["token"]
+        if not value and not self.has_token:
+            raise ValidationError("Enter the school's Wonde token.")
+        if value and (len(value) < 12 or any(c.isspace() for c in value)):
+            raise ValidationError("That does not look like a Wonde token (a long code, no spaces).")
+        return value

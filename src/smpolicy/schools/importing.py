@@ -3,8 +3,9 @@
 Columns (the roster of ../shared/contracts/post-check.md, and more): ``first_name``, ``last_name``,
 ``role`` are required; ``preferred_name``, ``date_of_birth`` (YYYY-MM-DD), ``external_id`` (the MIS
 id), ``email``, ``on_roll`` (current/former), ``on_roll_from``, ``on_roll_until``, ``parent_of``
-(the children's external ids or "First Last", separated by ``;``) and ``relationship`` (mother,
-father, carer, guardian, other) are optional; other columns are ignored. A column that is present
+(the children's external ids or "First Last", separated by ``;``), ``relationship`` (mother,
+father, carer, guardian, other), and for pupils ``year_group`` ("Year 5", "5", "R"...) and
+``class`` (or ``class_name``) are optional; other columns are ignored. A column that is present
 sets the value (an empty cell clears it); a column that is absent leaves it as it is.
 
 Each row is matched to a person already at the school, so importing the same file twice changes
@@ -29,7 +30,7 @@ from typing import IO, Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
-from smpolicy.schools.models import PERSON_ROLES, ParentLink, Person, School
+from smpolicy.schools.models import PERSON_ROLES, ParentLink, Person, School, year_group_label
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("first_name", "last_name", "role")
 OPTIONAL_COLUMNS: tuple[str, ...] = (
@@ -42,6 +43,8 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "on_roll_until",
     "parent_of",
     "relationship",
+    "year_group",
+    "class_name",
 )
 # The Person fields a row can set, each from the column of the same name.
 PERSON_COLUMNS: tuple[str, ...] = (
@@ -55,7 +58,11 @@ PERSON_COLUMNS: tuple[str, ...] = (
     "on_roll",
     "on_roll_from",
     "on_roll_until",
+    "year_group",
+    "class_name",
 )
+# Other names a header may give a column by.
+COLUMN_ALIASES: dict[str, str] = {"class": "class_name", "year": "year_group"}
 DATE_COLUMNS = frozenset({"date_of_birth", "on_roll_from", "on_roll_until"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -247,6 +254,11 @@ def _column_name(header: str) -> str:
     return re.sub(r"[\s\-]+", "_", header.strip().strip("\ufeff").lower())
 
 
+def _person_column(header: str) -> str:
+    name = _column_name(header)
+    return COLUMN_ALIASES.get(name, name)
+
+
 def _name(value: str) -> str:
     return " ".join(value.split())
 
@@ -271,6 +283,8 @@ class _Import:
         )
         if column in DATE_COLUMNS:
             return read_date(self.report, row, column, value)
+        if column == "year_group":
+            return year_group_label(value)
         if column == "role":
             value = value.lower()
             if value not in PERSON_ROLES:
@@ -328,6 +342,9 @@ class _Import:
             for column in ("on_roll", "on_roll_from", "on_roll_until"):
                 if values.get(column):
                     self.report.error(row, column, "only pupils have an on-roll status and dates")
+            for column, what in (("year_group", "a year group"), ("class_name", "a class")):
+                if values.get(column):
+                    self.report.error(row, column, f"only pupils have {what}")
         if len(self.report.errors) > errors_before:
             return
 
@@ -476,7 +493,7 @@ def import_people(school: School, file_or_text: Source, *, dry_run: bool = False
         )
         return report
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    headers = [_column_name(h) for h in next(reader)]
+    headers = [_person_column(h) for h in next(reader)]
     known = [h for h in headers if h in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     for column in sorted({h for h in known if known.count(h) > 1}):
         report.error(1, column, f"the column {column!r} appears more than once in the header line")

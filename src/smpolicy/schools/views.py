@@ -23,9 +23,15 @@ from smpolicy.schools.access import (
     login_url,
     requires,
 )
-from smpolicy.schools.forms import ApiKeyForm, ImportPeopleForm, PeopleFilterForm
+from smpolicy.schools.forms import (
+    ApiKeyForm,
+    ImportPeopleForm,
+    MisConnectionForm,
+    PeopleFilterForm,
+)
 from smpolicy.schools.importing import import_people
-from smpolicy.schools.models import ApiKey, Person
+from smpolicy.schools.mis_sync import sync_school
+from smpolicy.schools.models import ApiKey, MisConnection, Person
 from smpolicy.schools.passwords import PasswordResetForm, link_lifetime
 from smpolicy.schools.sso import sign_in_choices
 
@@ -80,6 +86,9 @@ CAPABILITY_PAGES: dict[str, tuple[tuple[str, str, str | None], ...]] = {
     ),
     "manage_api_keys": (
         ("API keys", "schools:api_keys", "Keys for other systems, such as the MIS or website"),
+    ),
+    "mis_sync": (
+        ("MIS sync", "schools:mis_sync", "Keep pupils, staff and parents in step with the MIS"),
     ),
 }
 
@@ -151,6 +160,48 @@ def import_people_page(request: SchoolRequest) -> HttpResponse:
     else:
         form = ImportPeopleForm()
     return render(request, "schools/import_people.html", {"form": form, "report": report})
+
+
+@requires("mis_sync")
+def mis_sync(request: SchoolRequest) -> HttpResponse:
+    """The Wonde connection, a dry run, and a sync now, with the report of what changed."""
+    connection = MisConnection.objects.for_school(request.school).first()
+    initial = (
+        {"mis_school_id": connection.mis_school_id, "nightly": connection.nightly}
+        if connection
+        else None
+    )
+    has_token = bool(connection and connection.token)
+    form = MisConnectionForm(initial=initial, has_token=has_token)
+    report = None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action in ("dry_run", "sync"):
+            report = sync_school(request.school, dry_run=action == "dry_run")
+            connection = MisConnection.objects.for_school(request.school).first()
+            status = 200 if report.ok else 422
+        else:
+            form = MisConnectionForm(request.POST, has_token=has_token)
+            if not form.is_valid():
+                status = 422
+            else:
+                connection = connection or MisConnection(school=request.school)
+                connection.mis_school_id = form.cleaned_data["mis_school_id"]
+                connection.nightly = form.cleaned_data["nightly"]
+                if form.cleaned_data["token"]:
+                    connection.set_token(form.cleaned_data["token"])
+                connection.save()
+                messages.success(request, "The Wonde connection is saved. Try a dry run first.")
+                return redirect("schools:mis_sync")
+    response = render(
+        request,
+        "schools/mis_sync.html",
+        {"form": form, "connection": connection, "report": report},
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _api_keys_page(
