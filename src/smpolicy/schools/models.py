@@ -737,3 +737,36 @@ class MisConnection(SchoolOwned):
         if not self.token:
             return "none yet"
         return f"…{self.token_hint}" if self.token_hint else "set"
+
+
+class ImportMapping(SchoolOwned):
+    """Which of our columns each header of one shape of MIS export is, chosen once on the Import
+    people page and used for every later file of that shape (the same headers in the same order)
+    from this school, by the page and by ``smpolicy import-people`` alike."""
+
+    class Kind(models.TextChoices):
+        PEOPLE = "people", "Everyone, with a role column"
+        PUPILS = "pupils", "Pupils"
+        STAFF = "staff", "Staff"
+        PARENTS = "parents", "Parents and carers"
+
+    signature = models.CharField(max_length=64, help_text="SHA-256 of the tidied header names.")
+    headers = models.JSONField(default=list)
+    columns = models.JSONField(default=dict, help_text="The file's header to our column name.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PEOPLE)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "signature"], name="importmapping_one_per_shape"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} export ({len(self.headers)} columns)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,13 +26,14 @@ from smpolicy.schools.access import (
 )
 from smpolicy.schools.forms import (
     ApiKeyForm,
+    ColumnMappingForm,
     ImportPeopleForm,
     MisConnectionForm,
     PeopleFilterForm,
 )
-from smpolicy.schools.importing import import_people
+from smpolicy.schools.importing import guess_columns, import_people
 from smpolicy.schools.mis_sync import sync_school
-from smpolicy.schools.models import ApiKey, MisConnection, Person
+from smpolicy.schools.models import ApiKey, ImportMapping, MisConnection, Person
 from smpolicy.schools.passwords import PasswordResetForm, link_lifetime
 from smpolicy.schools.sso import sign_in_choices
 
@@ -146,20 +148,68 @@ def people(request: SchoolRequest) -> HttpResponse:
     )
 
 
+# The uploaded export waits in the session while its columns are mapped (at most 5 MB).
+PENDING_IMPORT = "schools.pending_import"
+
+
 @requires("manage_people")
 def import_people_page(request: SchoolRequest) -> HttpResponse:
     report = None
-    if request.method == "POST":
+    mapping_form = None
+    form = ImportPeopleForm()
+    if request.method == "POST" and request.POST.get("action") == "map":
+        pending = request.session.get(PENDING_IMPORT)
+        if not pending:
+            messages.error(request, "Upload the file again: it is no longer waiting here.")
+            return redirect("schools:import_people")
+        data = base64.b64decode(pending["data"])
+        headers = pending["headers"]
+        mapping_form = ColumnMappingForm(request.POST, headers=headers, guessed={})
+        if mapping_form.is_valid():
+            kind = mapping_form.cleaned_data["kind"]
+            columns = mapping_form.cleaned_data["mapping"]
+            report = import_people(
+                request.school, data, dry_run=mapping_form.cleaned_data["dry_run"], kind=kind,
+                mapping=columns,
+            )
+            if report.ok:
+                # Chosen once: the next export of this shape needs no mapping.
+                ImportMapping.objects.update_or_create(
+                    school=request.school,
+                    signature=report.signature,
+                    defaults={"headers": headers, "columns": columns, "kind": kind,
+                              "created_by": request.user},
+                )
+                if report.written:
+                    request.session.pop(PENDING_IMPORT, None)
+                    mapping_form = None
+    elif request.method == "POST":
         form = ImportPeopleForm(request.POST, request.FILES)
         if form.is_valid():
+            data = form.cleaned_data["file"].read()
+            kind = form.cleaned_data["kind"]
             report = import_people(
-                request.school,
-                form.cleaned_data["file"],
-                dry_run=form.cleaned_data["dry_run"],
+                request.school, data, dry_run=form.cleaned_data["dry_run"],
+                kind=None if kind == "people" else kind,
             )
-    else:
-        form = ImportPeopleForm()
-    return render(request, "schools/import_people.html", {"form": form, "report": report})
+            if report.needs_mapping:
+                request.session[PENDING_IMPORT] = {
+                    "data": base64.b64encode(data).decode("ascii"),
+                    "headers": report.headers,
+                }
+                mapping_form = ColumnMappingForm(
+                    headers=report.headers,
+                    guessed=guess_columns(report.headers),
+                    initial={"kind": kind, "dry_run": form.cleaned_data["dry_run"]},
+                )
+                report = None
+    response = render(
+        request,
+        "schools/import_people.html",
+        {"form": form, "report": report, "mapping_form": mapping_form},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @requires("mis_sync")
