@@ -34,6 +34,7 @@ class ImportPeopleForm(forms.Form):
         label="What the export lists",
         choices=list(EXPORT_KIND_LABELS.items()),
         initial="people",
+        required=False,
         help_text="A pupils export makes every row a pupil, without a role column.",
     )
     dry_run = forms.BooleanField(

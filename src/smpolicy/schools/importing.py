@@ -585,13 +585,19 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
         # data_only=False: a formula cell gives its formula's text, not a value computed by Excel
         # on someone's machine; it is stored as text and never evaluated.
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnreadableText(1, f"the file is not a readable Excel workbook ({exc})") from None
-    try:
-        sheet = book.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+        try:
+            sheet = book.worksheets[0]
+            return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, IndexError, ValueError,
+            TypeError, OSError, SyntaxError) as exc:
+        # A damaged or hostile workbook (XML parse errors are SyntaxErrors) is bad input,
+        # said plainly, never a server error.
+        raise UnreadableText(
+            1, f"the file is not a readable Excel workbook ({type(exc).__name__}); "
+            "save it again from Excel as .xlsx, or as CSV UTF-8"
+        ) from None
 
 
 def read_table(source: Source) -> list[list[str]]:
@@ -684,6 +690,10 @@ def import_people(
     if missing:
         report.needs_mapping = True
         report.headers = raw_headers
+        report.error(
+            1, None, "say which column is which once on the Import people page: exports of this "
+            "shape are then read that way here and by smpolicy import-people"
+        )
     if report.errors:
         return report
     job = _Import(school, report)

@@ -166,7 +166,7 @@ def import_people_page(request: SchoolRequest) -> HttpResponse:
         headers = pending["headers"]
         mapping_form = ColumnMappingForm(request.POST, headers=headers, guessed={})
         if mapping_form.is_valid():
-            kind = mapping_form.cleaned_data["kind"]
+            kind = mapping_form.cleaned_data["kind"] or "people"
             columns = mapping_form.cleaned_data["mapping"]
             report = import_people(
                 request.school, data, dry_run=mapping_form.cleaned_data["dry_run"], kind=kind,
@@ -187,7 +187,7 @@ def import_people_page(request: SchoolRequest) -> HttpResponse:
         form = ImportPeopleForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data["file"].read()
-            kind = form.cleaned_data["kind"]
+            kind = form.cleaned_data["kind"] or "people"
             report = import_people(
                 request.school, data, dry_run=form.cleaned_data["dry_run"],
                 kind=None if kind == "people" else kind,
