@@ -200,3 +200,13 @@ def test_an_excel_file_that_is_not_a_workbook_is_a_clear_error(school):
     report = import_people(school, b"PK\x03\x04not really a zip")
     assert not report.ok
     assert "not a readable Excel workbook" in str(report.errors[0])
+
+
+def test_a_formula_like_name_is_shown_as_text_on_the_people_page(client, school, make_user):
+    data = workbook([["Forename", "Surname"], ['=HYPERLINK("http://evil.example","x")', "Hughes"]])
+    assert import_people(school, data, kind="staff").ok
+    office = testing.make_person(school, "staff", positions=["senior_leadership"])
+    client.force_login(make_user(office))
+    page = client.get(reverse("schools:people")).content.decode()
+    assert "=HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;) Hughes" in page
+    assert "<a href=\"http://evil.example" not in page

@@ -107,6 +107,17 @@ def test_a_change_in_the_mis_updates_the_person_and_says_what(connected, wonde):
     assert ParentLink.objects.get(child__wonde_id="A1").relationship == "guardian"
 
 
+def test_staff_gone_from_the_mis_are_kept_and_flagged_for_a_person(connected, wonde):
+    sync_school(connected, NOW)
+    wonde.endpoints["employees"] = []
+    report = sync_school(connected, NOW)
+    assert Person.objects.filter(wonde_id="E1", role="staff").exists()
+    assert report.to_check == [
+        "Tom Hughes is no longer among the MIS's staff; they are kept here: end their posts and "
+        "account if they have left"
+    ]
+
+
 def test_a_dry_run_says_what_would_change_and_writes_nothing(connected, wonde):
     report = sync_school(connected, NOW, dry_run=True)
     assert report.ok and report.dry_run

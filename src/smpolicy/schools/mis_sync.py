@@ -327,6 +327,14 @@ class _Sync:
     def employees(self) -> None:
         for record in self.data.employees:
             self.person(record, Person.Role.STAFF, {**_names(record), "email": _email(record)})
+        # Staff who have gone from Wonde are not ours to remove: their posts, account and the
+        # records naming them stay until a person decides.
+        for wonde_id, person in self.by_wonde.items():
+            if person.role == Person.Role.STAFF and wonde_id not in self.seen:
+                self.report.to_check.append(
+                    f"{person.label} is no longer among the MIS's staff; they are kept here: end "
+                    "their posts and account if they have left"
+                )
 
     def parents(self, pupils: dict[str, Person]) -> None:
         emails = {_text(c.get("id")): _email(c) for c in self.data.contacts}
