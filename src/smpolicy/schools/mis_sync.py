@@ -33,25 +33,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from smpolicy.schools import wonde
 from smpolicy.schools.models import MisConnection, ParentLink, Person, School, year_group_label
 
-# The Person fields the sync owns; it leaves every other field as the school set it.
-SYNCED_FIELDS: tuple[str, ...] = (
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "date_of_birth",
-    "email",
-    "on_roll",
-    "on_roll_from",
-    "on_roll_until",
-    "year_group",
-    "class_name",
-)
 RELATIONSHIPS = {
     "mother": ParentLink.Relationship.MOTHER,
     "father": ParentLink.Relationship.FATHER,
@@ -225,8 +212,16 @@ class _Sync:
         if mis_id and not person.external_id and (owner is None or owner is person):
             person.external_id = mis_id
             changed.append("external_id")
+        if not created and not changed:
+            # Nothing to write, so nothing to validate: a night with no changes stays cheap.
+            self.by_wonde[wonde_id] = person
+            self.report.unchanged += 1
+            return person
         try:
-            person.full_clean(exclude=["user", "line_manager"])
+            # The unique MIS and Wonde ids are kept unique by the matching above and by the
+            # database's constraints (an IntegrityError ends the run, nothing changed); checking
+            # them here again costs two queries a person.
+            person.full_clean(exclude=["user", "line_manager"], validate_constraints=False)
         except ValidationError as error:
             problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.message_dict.items())
             self.report.errors.append(f"{values['first_name']} {values['last_name']} ({role}, "
@@ -443,11 +438,15 @@ def sync_school(
     except (SyncError, wonde.WondeError) as exc:
         report.errors.append(str(exc))
     else:
-        with transaction.atomic():
-            report = _Sync(school, data, timezone.localtime(now).date()).run()
-            report.dry_run = dry_run
-            if dry_run or report.errors:
-                transaction.set_rollback(True)
+        try:
+            with transaction.atomic():
+                report = _Sync(school, data, timezone.localtime(now).date()).run()
+                report.dry_run = dry_run
+                if dry_run or report.errors:
+                    transaction.set_rollback(True)
+        except IntegrityError as exc:
+            report = SyncReport(school=school.name, dry_run=dry_run)
+            report.errors.append(f"two records in the MIS clash here ({exc}); nothing was changed")
     if connection is not None:
         connection.last_run_at = now
         connection.last_run_ok = report.ok
