@@ -29,8 +29,9 @@ Commands:
   audit               print the safeguarding audit log
   expire-findings     delete network findings past the school's retention (cron, daily)
   demo                set up and serve the demo school on http://127.0.0.1:8000/
-  import-people FILE  import a roster CSV into a school
+  import-people FILE  import people from an MIS export, CSV or Excel (--school SLUG)
   import-consent FILE import pupils' photo consents exported from the MIS (--school SLUG)
+  mis-sync            sync a school's people from its MIS through Wonde (--school SLUG, --dry-run)
   help                Django's list of every management command
 
 Any Django management command also works: `smpolicy migrate`, `smpolicy createsuperuser`, ...

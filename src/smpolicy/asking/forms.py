@@ -138,7 +138,7 @@ class AskForm(forms.Form):
             return
         groups: dict[str, list[tuple[str, str]]] = {"pupil": [], "parent": []}
         for pk, p in self.people.items():
-            groups.setdefault(p.role, []).append((pk, p.full_name))
+            groups.setdefault(p.role, []).append((pk, p.label))
         self.fields["person"].choices = [(UNSURE, "Nobody on the roster / rather not say")] + [
             (label, groups[role])
             for role, label in (("pupil", "Pupils"), ("parent", "Parents and carers"))

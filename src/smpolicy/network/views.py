@@ -92,7 +92,7 @@ class Shown:
         if self.hidden:
             return HIDDEN_PUPIL
         if self.finding.person is not None:
-            return self.finding.person.full_name
+            return self.finding.person.label
         return self.finding.person_name
 
     @property

@@ -81,9 +81,10 @@ class MultipleFileField(forms.FileField):
 def person_label(person: Person) -> str:
     if person.is_pupil:
         age = person.age()
-        return f"{person.last_name}, {person.preferred_name or person.first_name}" + (
-            f" (age {age})" if age is not None else ""
-        )
+        about = [person.year_and_class] if person.year_and_class else []
+        about += [f"age {age}"] if age is not None else []
+        name = f"{person.last_name}, {person.preferred_name or person.first_name}"
+        return f"{name} ({'; '.join(about)})" if about else name
     return f"{person.last_name}, {person.preferred_name or person.first_name} ({person.role})"
 
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schools', '0004_second_factor_idle'),
+        ('schools', '0007_import_mapping'),
         ('socialaccount', '0006_alter_socialaccount_extra_data'),
     ]
 
