@@ -69,6 +69,19 @@ CASES = {
     "zeek-ssl.json": ("zeek", HTTPS_ONLY, 15, 1, 0),
     "filter-export.csv": ("csv", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
                                   PARENT_FACEBOOK_NEXT_HOUR], 20, 1, 1),
+    # Filters' and firewalls' own logs (fixtures/README.md says where each format is documented).
+    "smoothwall-webfilter.csv": ("csv", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
+                                         PARENT_FACEBOOK_NEXT_HOUR], 20, 1, 1),
+    "lightspeed-activity.csv": ("csv", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
+                                        PARENT_FACEBOOK_NEXT_HOUR], 20, 1, 1),
+    "fortigate.log": ("fortigate", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
+                                    PARENT_FACEBOOK_NEXT_HOUR], 20, 1, 1),
+    "sophos-firewall.log": ("sophos", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
+                                       PARENT_FACEBOOK_NEXT_HOUR], 19, 1, 1),
+    "cef.log": ("cef", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
+                        PARENT_FACEBOOK_NEXT_HOUR], 19, 1, 1),
+    "w3c-proxy.log": ("w3c", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
+                              PARENT_FACEBOOK_NEXT_HOUR], 24, 1, 1),
 }
 
 

@@ -19,7 +19,11 @@ FORMAT_LABELS = {
     "dnsmasq": "dnsmasq query log",
     "pihole": "Pi-hole (pihole.log or FTL query export)",
     "zeek": "Zeek dns.log or ssl.log (TSV or JSON)",
-    "csv": "CSV with a header",
+    "csv": "CSV with a header (Smoothwall, Lightspeed and other filters' exports)",
+    "fortigate": "FortiGate log (key=value)",
+    "sophos": "Sophos Firewall log (key=value)",
+    "cef": "CEF (FortiGate, Sophos and other firewalls' syslog)",
+    "w3c": "W3C extended log with a #Fields line (IIS and proxies)",
 }
 
 
