@@ -15,7 +15,9 @@ the benchmark measures, splits with str methods, asks the classifier's dict befo
 and reads the time only for the lines it keeps.
 
 A request the filter refused (Squid's TCP_DENIED, a Pi-hole or dnsmasq block, a sinkholed DNS
-answer) is not a visit: it is counted as blocked and yields nothing.
+answer) is not a visit: it is counted as blocked and yields nothing. Where a log keeps the URL's
+path, a request for a platform's embed on its own site host (www.youtube.com/embed/...: the
+catalogue's ``embeds``) is a widget, so it yields nothing either.
 
 Plain Python: no Django here.
 """
@@ -158,6 +160,7 @@ def count_squid(
     window opens (so the scanner may close old ones)."""
     get = classifier.cache.get
     lookup = classifier.lookup
+    embedded = classifier.embedded
     bad = tally.bad
     miss = _MISS
     width = counts.width
@@ -175,9 +178,15 @@ def count_squid(
             if line.strip():
                 bad(number, line)
             continue
+        path = ""
         if "/" in url:  # http://host[:port]/path; a CONNECT's is host:port
             parts = url.split("/", 3)
-            host = parts[2] if len(parts) > 2 and not parts[1] else parts[0]
+            if len(parts) > 2 and not parts[1]:
+                host = parts[2]
+                if len(parts) > 3:
+                    path = parts[3]
+            else:
+                host = parts[0]
         else:
             host = url
         found = get(host, miss)
@@ -198,6 +207,8 @@ def count_squid(
         code = p[3]
         if "DENIED" in code or code.endswith(("/403", "/407")):
             blocked += 1
+            continue
+        if path and embedded(host, "/" + path):
             continue
         index = ts // width
         if index != current_index:
@@ -526,8 +537,8 @@ def parse_csv(
         if ts is None:
             bad(number, line)
             continue
-        host = url_host(row[columns["host"]])
-        if not host or lookup(host) is None:
+        host, path = url_parts(row[columns["host"]])
+        if not host or lookup(host) is None or (path and classifier.embedded(host, path)):
             continue
         if 0 <= columns["code"] < len(row) and row[columns["code"]].strip() in _REFUSED_CODES:
             tally.blocked += 1
@@ -544,13 +555,19 @@ def parse_csv(
     tally.lines = number
 
 
-def url_host(text: str) -> str:
-    """The host of a URL ("https://host:443/path", "host/path"), or the text itself."""
-    host = text.strip()
-    if "/" in host:
-        parts = host.split("/", 3)
-        host = parts[2] if len(parts) > 2 and not parts[1] else parts[0]
-    return host
+def url_parts(text: str) -> tuple[str, str]:
+    """The host and the path (with its query) of a URL ("https://host:443/path?q",
+    "host/path", "host"; "/path" has no host); the path is "" when there is none."""
+    text = text.strip()
+    if text[:1] == "/" and text[1:2] != "/":
+        return "", text
+    if "/" not in text:
+        return text, ""
+    parts = text.split("/", 3)
+    if len(parts) > 2 and not parts[1]:  # scheme://host/path or //host/path
+        return parts[2], "/" + parts[3] if len(parts) > 3 else ""
+    host, _, rest = text.partition("/")
+    return host, "/" + rest
 
 
 def parse_pihole(
@@ -646,8 +663,10 @@ def parse_keyvalue(
         if ts is None:
             bad(number, line)
             continue
-        host = url_host(_first(record, _KV_HOST))
-        if not host or lookup(host) is None:
+        host, path = url_parts(_first(record, _KV_HOST))
+        if not path:  # FortiGate's url is the path alone ("/bizsquads"), beside its hostname
+            path = url_parts(record.get("url", ""))[1]
+        if not host or lookup(host) is None or (path and classifier.embedded(host, path)):
             continue
         if any(_refused(record.get(name, "")) for name in _KV_ACTION):
             tally.blocked += 1
@@ -739,13 +758,15 @@ def parse_cef(
         if ts is None:
             bad(number, line)
             continue
+        # FortiGate's request is the path alone beside dhost; others' is the whole URL.
+        requested, path = url_parts(record.get("request", ""))
         host = record.get("dhost", "")
         if not host or lookup(host) is None:
-            host = url_host(record.get("request", ""))
+            host = requested
         if not host or lookup(host) is None:
             quoted = _CEF_QUOTED.search(header[5])
-            host = url_host(quoted.group(1)) if quoted else ""
-        if not host or lookup(host) is None:
+            host, path = url_parts(quoted.group(1)) if quoted else ("", "")
+        if not host or lookup(host) is None or (path and classifier.embedded(host, path)):
             continue
         if _refused(record.get("act", "")) or "blocked" in header[4].lower():
             tally.blocked += 1
@@ -762,6 +783,7 @@ def parse_cef(
 # field; a value with spaces is quoted (Blue Coat) or has "+" for them (IIS).
 
 _W3C_HOST = ("cs-host", "cs(host)", "r-host", "x-host", "cs-uri")
+_W3C_PATH = ("cs-uri-stem", "cs-uri-path", "cs-uri")
 _W3C_ACTION = ("s-action", "sc-filter-result", "x-action", "action")
 
 
@@ -773,6 +795,7 @@ def _w3c_columns(names: list[str]) -> dict[str, int] | None:
     return {
         "date": index.get("date", -1), "time": index["time"], "client": index["c-ip"],
         "host": host, "user": index.get("cs-username", -1), "width": len(names),
+        "path": next((index[n] for n in _W3C_PATH if n in index), -1),
         "actions": [index[n] for n in _W3C_ACTION if n in index],  # type: ignore[dict-item]
     }
 
@@ -816,8 +839,13 @@ def parse_w3c(
         if ts is None:
             bad(number, line)
             continue
-        host = url_host(cells[columns["host"]])
+        host = url_parts(cells[columns["host"]])[0]
         if host in ("-", "") or lookup(host) is None:
+            continue
+        path = cells[columns["path"]] if columns["path"] >= 0 else ""
+        if path[:1] != "/":  # cs-uri, the whole URL
+            path = url_parts(path)[1]
+        if path and classifier.embedded(host, path):
             continue
         if any(_refused(cells[i]) for i in columns["actions"]):
             tally.blocked += 1
