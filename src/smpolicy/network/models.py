@@ -29,11 +29,6 @@ NETWORK_LABELS = {
     "mobile_data": "Mobile data",
     "off_site": "Off site",
 }
-EXAMPLE_NETWORKS = """networks:
-  - name: Guest WiFi
-    kind: guest_wifi          # guest_wifi, staff_network or pupil_network
-    ranges: [10.30.0.0/16]
-"""
 
 
 class NetworkSettings(SchoolOwned):
@@ -43,7 +38,8 @@ class NetworkSettings(SchoolOwned):
         "networks",
         blank=True,
         help_text="The school's networks in networks.yaml form: each with a name, a kind "
-        "(guest_wifi, staff_network or pupil_network) and its address ranges.",
+        "(guest_wifi, staff_network or pupil_network) and its address ranges. The settings "
+        "page writes it from a form per network.",
     )
     inappropriate = models.CharField(
         "inappropriate content categories",
