@@ -38,8 +38,7 @@ class NetworkSettings(SchoolOwned):
         "networks",
         blank=True,
         help_text="The school's networks in networks.yaml form: each with a name, a kind "
-        "(guest_wifi, staff_network or pupil_network) and its address ranges. The settings "
-        "page writes it from a form per network.",
+        "(guest_wifi, staff_network or pupil_network) and its address ranges.",
     )
     inappropriate = models.CharField(
         "inappropriate content categories",
