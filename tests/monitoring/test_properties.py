@@ -33,6 +33,7 @@ PIECES = st.sampled_from([
     "request=https://www.tiktok.com/a?b\\=c", "act=passthrough", "\\|", "\\=", "|", "=",
     "#Fields:", "#Fields: date time c-ip cs-host s-action", "#Fields: time c-ip cs-uri",
     "#Date: 2026-11-20", "#Software: SGOS", "TCP_DENIED", "DENIED", '"Social Networking"',
+    "\\x0", "\\x", "\\u12",  # truncated escapes on a #separator line
 ])
 LINE = st.one_of(
     st.text(max_size=200),
@@ -88,3 +89,13 @@ def test_a_time_no_log_could_hold_is_a_bad_line_not_a_crash(stamp):
     *_findings, summary = scan([f'{{"ts": {stamp if stamp[0] != "n" else 1e300}, '
                                '"id.orig_h": "10.1.1.1", "query": "www.tiktok.com"}'])
     assert summary["summary"]["unparsed"] == 1  # 1e300, or not JSON at all
+
+
+@pytest.mark.parametrize("token", ["\\x0", "\\x", "\\=", "\\u12"])
+def test_a_separator_that_names_none_is_a_bad_line_not_a_crash(token):
+    from smpolicy.monitoring import scan
+
+    *_findings, summary = scan([f"#separator {token}", "#fields\tts\tquery\tid.orig_h",
+                                "1795164067.0\twww.tiktok.com\t10.20.0.9"], format="zeek")
+    assert summary["summary"]["unparsed"] == 1
+    assert summary["summary"]["unparsed_samples"][0]["line"] == 1

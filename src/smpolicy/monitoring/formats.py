@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -378,7 +379,11 @@ def parse_zeek(
         if line[:1] == "#":
             if line.startswith("#separator"):
                 token = line[len("#separator") :].strip()
-                separator = token.encode().decode("unicode_escape") if token else "\t"
+                found = _zeek_separator(token)
+                if found is None:
+                    bad(number, line)
+                else:
+                    separator = found
             elif line.startswith("#fields"):
                 names = line.rstrip("\r").split(separator)[1:]
                 columns = {name: i for i, name in enumerate(names)}
@@ -405,6 +410,19 @@ def parse_zeek(
             continue
         yield host, ts, client, "-"
     tally.lines = number
+
+
+def _zeek_separator(token: str) -> str | None:
+    """The separator a "#separator \\x09" line names; None when it names none ("\\x0")."""
+    if not token:
+        return "\t"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an unknown escape ("\\=") is not a separator either
+        try:
+            found = token.encode().decode("unicode_escape")
+        except (UnicodeDecodeError, DeprecationWarning):
+            return None
+    return found or None
 
 
 _SKIP: Any = ("", 0.0, "", "")
