@@ -638,6 +638,26 @@ def key_values(line: str) -> dict[str, str]:
     return pairs
 
 
+def field_value(line: str, key: str, start: int = 0) -> str | None:
+    """The value of one ``key=value`` (or ``key="quoted"``) in a line, without parsing the rest
+    of it: most lines of a firewall's log are about hosts the scanner does not care about, and
+    finding one field is a fraction of the cost of reading them all. None when it is not there."""
+    token = key + "="
+    at = line.find(token, start)
+    while at > 0 and line[at - 1] not in " \t>|":  # "user_name=" is not "name="
+        at = line.find(token, at + 1)
+    if at < 0:
+        return None
+    begin = at + len(token)
+    if line[begin : begin + 1] == '"':
+        end = line.find('"', begin + 1)
+        while end > 0 and line[end - 1] == "\\":
+            end = line.find('"', end + 1)
+        return line[begin + 1 : end].replace('\\"', '"') if end > 0 else line[begin + 1 :]
+    end = line.find(" ", begin)
+    return line[begin:] if end < 0 else line[begin:end]
+
+
 def _first(record: dict[str, str], names: tuple[str, ...]) -> str:
     for name in names:
         value = record.get(name)
@@ -676,6 +696,19 @@ def parse_keyvalue(
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        # The host first, read alone: the whole record only for a host the classifier keeps.
+        for name in _KV_HOST:
+            raw = field_value(line, name)
+            if raw and raw != "-":
+                break
+        else:
+            raw = ""
+        if raw:
+            quick = url_parts(raw)[0]
+            if quick and lookup(quick) is None:
+                continue
+        elif "=" in line:
+            continue  # a record about no host (a traffic log's session): nothing to look at
         record = key_values(line)
         ts = _kv_time(record, options) if len(record) >= 3 else None
         if ts is None:
@@ -771,7 +804,18 @@ def parse_cef(
         if len(header) < 8 or not header[0].strip().isdigit():
             bad(number, line)
             continue
-        record = cef_extension(header[7])
+        # The site first, read alone (dhost, request, or a name's quoted host): the whole
+        # extension only for a site the classifier keeps.
+        ext = header[7]
+        dhost = field_value(ext, "dhost")
+        request = field_value(ext, "request")
+        quoted = _CEF_QUOTED.search(header[5])
+        candidates = [c for c in (dhost, url_parts(request.replace("\\=", "="))[0]
+                                  if request else None, url_parts(quoted.group(1))[0]
+                                  if quoted else None) if c]
+        if candidates and all(lookup(c) is None for c in candidates):
+            continue
+        record = cef_extension(ext)
         ts = _cef_time(record, line[:at], stamps, options)
         if ts is None:
             bad(number, line)
