@@ -36,12 +36,13 @@ from smpolicy.network.forms import (
     BlocklistForm,
     FindingFilterForm,
     FindingStatusForm,
+    NetworkFormSet,
     ReviewForm,
     SettingsForm,
     UploadForm,
+    network_initial,
 )
 from smpolicy.network.models import (
-    EXAMPLE_NETWORKS,
     FilteringReview,
     Finding,
     NetworkSettings,
@@ -378,17 +379,30 @@ def reviews(request: SchoolRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings_page(request: SchoolRequest) -> HttpResponse:
     instance = _settings(request)
-    form = SettingsForm(request.POST if request.method == "POST" else None, instance=instance)
+    data = request.POST if request.method == "POST" else None
+    # The networks are a form each (name, kind, ranges...), kept as networks.yaml: the file
+    # `smpolicy scan-logs --networks` reads, so the page and the command line agree.
+    networks = NetworkFormSet(data, prefix="networks", initial=network_initial(instance))
+    networks_valid = data is not None and networks.is_valid()
+    if networks_valid:
+        instance.networks_yaml = networks.as_yaml()
+    form = SettingsForm(data, instance=instance)
     if not request.user.is_superuser:
         # A folder on the server is the deployment's business: a school sees, not sets, it.
         form.fields["lists_dir"].disabled = True
         form.fields["lists_dir"].help_text += " Set by the site's administrator."
-    if request.method == "POST" and form.is_valid():
+    if data is not None and form.is_valid() and networks_valid:
         form.save()
         messages.success(request, "The settings are saved.")
         return redirect("network:settings")
+    errors = [(f"#{field.id_for_label}", f"{field.label}: {error}")
+              for bound in (form, *networks.forms) for field in bound for error in field.errors]
+    if data is not None:
+        errors += [("", str(error)) for error in (*form.non_field_errors(),
+                                                   *networks.non_form_errors())]
     return render(request, "network/settings.html", {
-        "form": form, "example": EXAMPLE_NETWORKS,
+        "form": form, "networks": networks, "errors": errors,
+        "networks_yaml": instance.networks_yaml,
         "available": CategoryLists.available(instance.lists_dir) if instance.lists_dir else [],
         "upload_url": reverse("network:upload"),
     })
