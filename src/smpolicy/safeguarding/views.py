@@ -59,6 +59,7 @@ from smpolicy.schools.access import capabilities, forbidden
 from smpolicy.schools.clientaddress import client_address
 from smpolicy.schools.models import Person, School
 from smpolicy.schools.positions import dsl_team, headteacher
+from smpolicy.words import counted, plural
 
 PARENT_LINK_HOURS = 24
 # Links sent to one e-mail address: its owner's inbox is not flooded by someone else's asking.
@@ -410,7 +411,7 @@ def evidence_add(request: HttpRequest, pk: int, correct: int | None = None) -> H
                 form.add_error("files", str(exc))
             else:
                 _read_text(stored)
-                messages.success(request, f"{len(stored)} item(s) of evidence added.")
+                messages.success(request, f"{counted(len(stored), 'item')} of evidence added.")
                 return redirect("safeguarding:report_detail", report.pk)
     else:
         form = forms.EvidenceForm(correcting=corrects is not None)
@@ -770,7 +771,8 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("safeguarding:case_detail", case.pk)
     open_actions = case.actions.filter(done_at__isnull=True).count()
     if open_actions:
-        messages.error(request, f"{open_actions} action(s) are not done yet.")
+        messages.error(request, f"{counted(open_actions, 'action')} "
+                       f"{plural('is', open_actions)} not done yet.")
         return redirect("safeguarding:case_detail", case.pk)
     if not form.is_valid():
         return _case_form_failed(request, case, form, "closing")
