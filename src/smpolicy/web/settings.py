@@ -243,6 +243,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "smpolicy.schools.context.school",
+                "smpolicy.safeguarding.context.unopened_alerts",  # the DSL team's menu count
             ],
         },
     },
