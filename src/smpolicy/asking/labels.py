@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 ROLE = {
     "staff": "A member of staff",
     "volunteer": "A volunteer",
@@ -142,6 +144,39 @@ FIELD = {
     "permissions.branding_written_permission": "whether you hold written permission for branding",
     "permissions.social_contact_declared": "whether the social contact is declared",
 }
+
+
+# Who a report goes to, as a heading says it (short; the steps below give the full title).
+HEADING_TO = {
+    "dsl": "the DSL",
+    "headteacher": "the Headteacher",
+    "line_manager": "your line manager",
+    "senior_leadership": "the senior leadership team",
+    "local_authority_safeguarding_lead": "the Local Authority Safeguarding Lead",
+}
+# Actions where something came to the person: what they must not do is take it further.
+RECEIVED = {"receive_message": "Do not accept or reply"}
+URGENCY = ("immediately", "promptly", "before_acting")
+
+
+def heading(decision: dict[str, Any], action: str = "") -> str:
+    """The answer's heading. The verdict in words, except where "allowed, with conditions"
+    comes with reports to make: receiving a pupil's request broke no rule, but "Allowed" reads
+    as leave to go on, so the heading is then what the obligations say to do."""
+    reports = [ob for ob in decision["obligations"] if ob["kind"] == "report"]
+    if decision["verdict"] != "allowed_with_conditions" or not reports:
+        return VERDICT[decision["verdict"]]
+    reports.sort(key=lambda ob: URGENCY.index(ob["when"]) if ob["when"] in URGENCY else 9)
+    seen: list[str] = []
+    for ob in reports:
+        words = (f"{HEADING_TO.get(ob['to'], OBLIGATION_TO.get(ob['to'], ob['to']))} "
+                 f"{OBLIGATION_WHEN.get(ob['when'], ob['when'])}")
+        if words not in seen:
+            seen.append(words)
+    step = "report it to " + " and to ".join(seen)
+    if action in RECEIVED:
+        return f"{RECEIVED[action]}; {step}"
+    return step[0].upper() + step[1:]
 
 
 def obligation_text(obligation: dict[str, str]) -> str:

@@ -62,7 +62,7 @@ def ask(request: HttpRequest) -> HttpResponse:
                     situation=situation,
                     decision=decision,
                 )
-                result = present(decision, engine.pack.clauses, situation)
+                result = present(decision, engine.pack.clauses, situation, form.picked())
                 result["filled"] = filled
     else:
         initial = {"role": person.role if person is not None else "staff"}
@@ -116,13 +116,14 @@ def _pickable(school: Any, person: Any) -> list[Any]:
 
 
 def present(
-    decision: dict[str, Any], clauses: dict[str, Any], situation: dict[str, Any]
+    decision: dict[str, Any], clauses: dict[str, Any], situation: dict[str, Any],
+    picked: Person | None = None,
 ) -> dict[str, Any]:
     """The decision in the words the page shows."""
-    report_url = _report_url(situation)
+    report_url = _report_url(situation, picked)
     return {
         "decision": decision,
-        "verdict_label": labels.VERDICT[decision["verdict"]],
+        "verdict_label": labels.heading(decision, situation.get("action", "")),
         "clauses": [
             {"id": cid, "section": clauses[cid].section, "text": clauses[cid].text}
             for cid in decision["clauses"]
@@ -139,19 +140,31 @@ def present(
     }
 
 
-def _report_url(situation: dict[str, Any]) -> str | None:
-    """The safeguarding report form, started from what was asked here."""
+def _report_url(situation: dict[str, Any], picked: Person | None = None) -> str | None:
+    """The safeguarding report form, started from every answer given here (and what the records
+    filled in), so nothing is asked twice."""
     try:
         base = reverse("safeguarding:report_new")
     except NoReverseMatch:
         return None
     content = situation.get("content", {})
+    counterpart = situation.get("counterpart", {})
+    channel = situation.get("channel", {})
+    on_premises = situation.get("on_premises")
     query = {
         "role": situation.get("actor", {}).get("role", ""),
         "action": situation.get("action", ""),
-        "counterpart": situation.get("counterpart", {}).get("role", ""),
-        "platform": situation.get("channel", {}).get("platform", ""),
-        "account": situation.get("channel", {}).get("account", ""),
+        "counterpart": counterpart.get("role", ""),
+        "age": str(counterpart["age"]) if "age" in counterpart else "",
+        "on_roll": counterpart.get("on_roll", ""),
+        "person": str(picked.pk) if picked is not None else "",
+        "platform": channel.get("platform", ""),
+        "account": channel.get("account", ""),
+        "network": situation.get("network", ""),
+        "device": situation.get("device", ""),
+        "on_premises": "" if on_premises is None else ("yes" if on_premises else "no"),
+        "about": ",".join(content.get("about") or []),
+        "images_of": ",".join(content.get("images_of") or []),
         "flags": ",".join(f for f in CONTENT_FLAGS if content.get(f)),
     }
     return f"{base}?{urlencode({k: x for k, x in query.items() if x})}"

@@ -120,15 +120,33 @@ class BlocklistForm(forms.Form):
 
 
 class ReviewForm(forms.ModelForm):
+    """A review, new or corrected. Dates are ISO in the widget: a date input shows nothing of a
+    value in any other format, so the defaults (today, a year on) would not show. One review a
+    day: a second of the same day is a double submission or a correction, said so."""
+
     class Meta:
         model = FilteringReview
         fields = ["reviewed_on", "reviewers", "governor", "checked", "outcome", "next_review_due"]
         widgets = {
-            "reviewed_on": forms.DateInput(attrs={"type": "date"}),
-            "next_review_due": forms.DateInput(attrs={"type": "date"}),
+            "reviewed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "next_review_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "checked": forms.Textarea(attrs={"rows": 4}),
             "outcome": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        day, due = data.get("reviewed_on"), data.get("next_review_due")
+        if day and due and due <= day:
+            self.add_error("next_review_due", "The next review is due after this one.")
+        if day:
+            same_day = FilteringReview.objects.for_school(self.instance.school_id).filter(
+                reviewed_on=day).exclude(pk=self.instance.pk)
+            if same_day.exists():
+                self.add_error("reviewed_on", (
+                    f"A review of {day.day} {day:%B %Y} is already recorded. To change it, "
+                    "choose Correct beside it in the list above."))
+        return data
 
 
 class SettingsForm(forms.ModelForm):

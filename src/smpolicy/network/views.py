@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,18 +174,29 @@ def per_day(found: QuerySet[Finding]) -> list[tuple[dt.date, int]]:
             for i in range(days)]
 
 
+CHART_MIN_WIDTH = 360
+CHART_LABEL_WIDTH = 44  # px a date ("30 Nov") takes at the chart's 11 px text
+
+
 def chart(days: list[tuple[dt.date, int]]) -> dict[str, Any]:
-    """Bars of an SVG chart, drawn on the server (no script)."""
-    height, base, step = 160, 130, 16
+    """Bars of an SVG chart, drawn on the server (no script). The plot is at least CHART_MIN_WIDTH
+    wide whatever the number of days (one day was a sliver with its date cut off), each bar's
+    slot shares it out (16 to 64 px), and dates are written under as many bars as they fit."""
+    height, base, left = 160, 130, 40
+    slot = max(16.0, min(64.0, (CHART_MIN_WIDTH - left - 24) / max(len(days), 1)))
+    every = max(1, math.ceil(CHART_LABEL_WIDTH / slot))  # one date label per so many bars
     top = max((n for _, n in days), default=0) or 1
     bars = []
     for i, (day, n) in enumerate(days):
         h = round(n / top * (base - 12))
+        x = left + i * slot + slot * 0.15
         bars.append({
-            "x": 40 + i * step, "y": base - h, "height": h, "day": day, "n": n,
-            "label": i % 7 == 0 or len(days) <= 10,
+            "x": round(x, 1), "y": base - h, "height": h, "day": day, "n": n,
+            "w": round(slot * 0.7, 1), "mid": round(x + slot * 0.35, 1),
+            "label": i % every == 0, "value": slot >= 24,
         })
-    return {"bars": bars, "width": 40 + len(days) * step + 10, "height": height, "base": base,
+    width = max(CHART_MIN_WIDTH, round(left + len(days) * slot + 24))
+    return {"bars": bars, "width": width, "height": height, "base": base,
             "top": top, "mid": (top + 1) // 2, "mid_y": base - round(((top + 1) // 2) / top
                                                                     * (base - 12))}
 
@@ -370,9 +382,28 @@ def reviews(request: SchoolRequest) -> HttpResponse:
     found = FilteringReview.objects.for_school(request.school)
     latest = found.first()
     return render(request, "network/reviews.html", {
+        "correcting": None,
         "form": form, "reviews": found, "overdue": latest is not None
         and latest.next_review_due < timezone.localdate(), "none_yet": latest is None,
     })
+
+
+@requires("network_monitoring")
+@require_http_methods(["GET", "POST"])
+def review_correct(request: SchoolRequest, pk: int) -> HttpResponse:
+    """Correct a review recorded with a mistake in it (the same form, filled in)."""
+    review = get_object_or_404(FilteringReview.objects.for_school(request.school), pk=pk)
+    form = ReviewForm(request.POST if request.method == "POST" else None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"The review of {review.reviewed_on.day} "
+                         f"{review.reviewed_on:%B %Y} is corrected.")
+        return redirect("network:reviews")
+    found = FilteringReview.objects.for_school(request.school)
+    return render(request, "network/reviews.html", {
+        "form": form, "reviews": found, "correcting": review, "overdue": False,
+        "none_yet": False,
+    }, status=422 if request.method == "POST" else 200)
 
 
 @requires("network_monitoring")

@@ -35,6 +35,7 @@ from smpolicy.registers.models import (
 from smpolicy.registers.oversight import filtering_review_state, optional_model, responsibles
 from smpolicy.registers.terms import Term
 from smpolicy.schools.models import ROLE_LABELS, School, year_group_order
+from smpolicy.words import counted
 
 log = logging.getLogger(__name__)
 
@@ -336,7 +337,8 @@ def safeguarding_section(school: School, term: Term) -> Section | None:
             "Time to first response",
             [
                 ("Median time until a report was first opened",
-                 f"{round(statistics.median(waits))} minutes" if waits else "no reports opened"),
+                 counted(round(statistics.median(waits)), "minute") if waits
+                 else "no reports opened"),
                 ("Urgent reports", _count(urgent.count())),
                 ("Urgent reports opened within 15 minutes", _count(urgent_quick)),
                 ("Not yet opened", _count(reports.filter(first_opened_at__isnull=True).count())),

@@ -48,6 +48,7 @@ from smpolicy.registers.models import (
 )
 from smpolicy.registers.oversight import optional_model
 from smpolicy.schools.models import ParentLink, Person, Position
+from smpolicy.words import counted, plural
 
 THIRD_PARTY = "It names other people (third-party data): release it only if they agree, or if it "
 THIRD_PARTY += "is reasonable to release it without their agreement."
@@ -543,11 +544,12 @@ def _html(request: SubjectAccessRequest, records: list[dict]) -> str:
     withheld = [i for i in held_back(request) if i.get("decision") == "withhold"]
     pending = undecided(request)
     if withheld:
-        parts.append(f"<p>{len(withheld)} item(s) are withheld; the reasons are listed at the "
-                     "end.</p>")
+        parts.append(f"<p>{counted(len(withheld), 'item')} {plural('is', len(withheld))} "
+                     "withheld; the reasons are listed at the end.</p>")
     if pending:
-        parts.append(f"<p>{len(pending)} item(s) are still being reviewed and are not in this "
-                     "copy.</p>")
+        n = len(pending)
+        parts.append(f"<p>{counted(n, 'item')} {plural('is', n)} still being reviewed and "
+                     f"{'is' if n == 1 else 'are'} not in this copy.</p>")
     for item in released_items(request) + records:
         parts.append(f"<h2>{esc(item['title'])}</h2><table>")
         for key, value in item["data"].items():

@@ -6,6 +6,7 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -34,7 +35,7 @@ from smpolicy.schools.forms import (
 )
 from smpolicy.schools.importing import guess_columns, import_people
 from smpolicy.schools.mis_sync import sync_school
-from smpolicy.schools.models import ApiKey, ImportMapping, MisConnection, Person
+from smpolicy.schools.models import ApiKey, ImportMapping, MisConnection, Person, School
 from smpolicy.schools.passwords import PasswordResetForm, client_may_ask, link_lifetime
 from smpolicy.schools.sso import sign_in_choices
 
@@ -126,6 +127,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "actions": actions_for(capabilities(request.user)),
             "notices": notices.for_request(request),
+            # The concern form's whole address, for staff to give parents (newsletters, the site).
+            "site_url": settings.SITE_URL.rstrip("/"),
         },
     )
 
@@ -314,6 +317,9 @@ class LoginView(auth_views.LoginView):
         choices = sign_in_choices(self.get_redirect_url())
         context["sso_choices"] = choices
         context["sso_many_schools"] = len({choice.school.pk for choice in choices}) > 1
+        # Parents and carers have no account: the sign-in page is where they arrive, so it leads
+        # to each school's concern form (the template leaves it out where safeguarding is not).
+        context["concern_schools"] = list(School.objects.order_by("name"))
         return context
 
 

@@ -103,7 +103,9 @@ PRODUCTION = MODE == "production"
 
 DEMO_SECRET_KEY = "demo-only-secret-key-do-not-use-for-a-real-school-0000000000000000"
 SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Off unless asked for, in the demo too: Django's debug pages list every address of the site and
+# show the data a failing page held. The demo shows the site's own error pages (web.errors).
+DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 
 SECRET_KEY_MIN_LENGTH = 50
@@ -221,8 +223,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
-if PRODUCTION:  # static files from the app server; in the demo, Django's own static handling serves
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Static files from the app itself, with DEBUG off: in production from STATIC_ROOT (collectstatic),
+# in the demo straight from the apps' folders, so `smpolicy demo` needs no collectstatic.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 ROOT_URLCONF = "smpolicy.web.urls"
 WSGI_APPLICATION = "smpolicy.web.wsgi.application"
@@ -238,6 +243,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "smpolicy.schools.context.school",
+                "smpolicy.safeguarding.context.unopened_alerts",  # the DSL team's menu count
             ],
         },
     },
