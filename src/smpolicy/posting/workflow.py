@@ -32,6 +32,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from smpolicy.content import kinds
 from smpolicy.posting import alerts, checking
 from smpolicy.posting.context import posting_settings
 from smpolicy.posting.models import (
@@ -248,14 +249,12 @@ def readiness(post: OfficialPost, now: dt.datetime | None = None) -> Readiness:
 def _must_change(result: dict[str, Any]) -> str:
     """The findings that block the post, in words ("A pupil's name: “Oliver”"): the reason a
     person can act on, rather than the explanation of whichever rule the engine quoted first."""
-    from smpolicy.posting.present import KIND_LABELS
-
     said: list[str] = []
     for finding in result.get("findings", []):
         if finding.get("severity") != "block":
             continue
         kind = str(finding.get("kind", ""))
-        label = KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
+        label = kinds.label(kind)
         text = str(finding.get("text") or "").strip()
         words = f"{label}: “{text}”" if text else label
         if words not in said:
