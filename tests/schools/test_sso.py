@@ -386,3 +386,11 @@ def test_one_sign_in_of_each_kind_per_school(trust):
     )
     with pytest.raises(ValidationError, match="already has a sign-in of this kind"):
         duplicate.full_clean()
+
+
+def test_a_cancelled_or_failed_sign_in_gets_the_sites_page_not_a_500(client):
+    # allauth's own views for these reverse "account_login", which the site does not mount.
+    for name in ("socialaccount_login_cancelled", "socialaccount_login_error"):
+        page = client.get(reverse(name))
+        assert page.status_code == 200, name
+        assert reverse("schools:login") in page.content.decode()  # a way back

@@ -1,6 +1,6 @@
-from allauth.socialaccount import views as socialaccount_views
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from smpolicy.web.api import api
 
@@ -20,12 +20,18 @@ urlpatterns = [
     # SAML: login, the assertion consumer service (acs/, acs/finish/), the service provider's
     # metadata for the school's IT lead, and single logout (sls/, named in that metadata).
     path("accounts/", include("allauth.socialaccount.providers.saml.urls")),
+    # The site's own pages for a cancelled or failed sign-in. Not allauth's views: they reverse
+    # allauth's "account_login", which is not mounted here, so they answered with a 500.
     path(
         "accounts/sso/cancelled/",
-        socialaccount_views.login_cancelled,
+        TemplateView.as_view(template_name="socialaccount/login_cancelled.html"),
         name="socialaccount_login_cancelled",
     ),
-    path("accounts/sso/error/", socialaccount_views.login_error, name="socialaccount_login_error"),
+    path(
+        "accounts/sso/error/",
+        TemplateView.as_view(template_name="socialaccount/authentication_error.html"),
+        name="socialaccount_login_error",
+    ),
 ]
 
 # Error pages in the site's style, never Django's plain or debug pages (smpolicy.web.errors).
