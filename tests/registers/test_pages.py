@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from smpolicy.registers import profiles
 from smpolicy.safeguarding.testing import pass_second_factor
 from smpolicy.schools import testing
 
@@ -55,8 +57,27 @@ def test_the_admin_lists_only_the_user_s_school(room, other_room, client):
     user = testing.make_user(room.head, is_staff=True)
     from django.contrib.auth.models import Permission
 
-    user.user_permissions.add(Permission.objects.get(codename="view_socialcontact"))
+    user.user_permissions.add(Permission.objects.get(codename="view_profilereview"))
+    profiles.open_review(room.teacher, timezone.localdate())
+    profiles.open_review(other_room.teacher, timezone.localdate())
     client.force_login(user)
     pass_second_factor(client, user)
-    body = client.get("/admin/registers/socialcontact/").content.decode()
+    body = client.get("/admin/registers/profilereview/").content.decode()
     assert "Amy Teacher" in body and "HTeacher" not in body
+    # Declared social contacts name families: records, never in the admin.
+    assert client.get("/admin/registers/socialcontact/").status_code == 404
+
+
+def test_the_admin_shows_no_school_records_to_a_superuser(room, client):
+    """The admin is configuration: official posts (their text may name pupils), declared social
+    contacts and professional-judgement advisories are records, read on their own pages only."""
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "x" * 12)
+    client.force_login(root)
+    pass_second_factor(client, root)
+    index = client.get("/admin/").content.decode()
+    for path in ("posting/officialpost/", "registers/socialcontact/",
+                 "registers/judgementadvisory/"):
+        assert f"/admin/{path}" not in index
+        assert client.get(f"/admin/{path}").status_code == 404

@@ -1,5 +1,5 @@
-"""Admin for the posting registers. Official posts, their approvals and history are read-only
-here: their steps go through workflow.py, which enforces who may take them. Spokespeople and
+"""Admin for the posting registers. Official posts are not here: their text may name pupils, and
+their steps go through workflow.py, which enforces who may take them. Spokespeople and
 written permissions are made on their pages (the headteacher's); here what was approved or asked
 for is read-only, and any other change is recorded in the entry's history (recording.py) under the
 admin account that made it. The histories themselves are shown on the registers' pages only."""
@@ -14,7 +14,6 @@ from django.http import HttpRequest
 
 from smpolicy.posting.models import (
     BrandingPermission,
-    OfficialPost,
     PhotoConsent,
     PostingSettings,
     RecordedChanges,
@@ -96,18 +95,3 @@ class BrandingPermissionAdmin(_RecordedAdmin):
     search_fields = ["requested_by__first_name", "requested_by__last_name", "purpose"]
     autocomplete_fields = ["decided_by"]
 
-
-@admin.register(OfficialPost)
-class OfficialPostAdmin(SchoolScopedAdmin, admin.ModelAdmin):
-    list_display = ["__str__", "author", "status", "scheduled_for", "updated"]
-    list_filter = ["status", "platform"]
-    search_fields = ["text", "author__first_name", "author__last_name"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in OfficialPost._meta.concrete_fields] + ["tagged_pupils"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

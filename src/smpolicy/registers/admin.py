@@ -2,7 +2,10 @@
 
 Policy versions and subject access requests are not here: a version's sign-off and a request's
 bundle are decided on their own pages, with the second factor and the people the policy names
-(``smpolicy.web.admin_site`` says why the admin keeps to configuration)."""
+(``smpolicy.web.admin_site`` says why the admin keeps to configuration). Nor are declared social
+contacts (they name a member of staff's friends among the families) or professional-judgement
+advisories (what happened, in the person's words): those are records, read on the registers'
+pages by the people who need them, never by a deployment superuser."""
 
 from __future__ import annotations
 
@@ -10,13 +13,10 @@ from django.contrib import admin
 
 from smpolicy.registers.models import (
     Acknowledgement,
-    JudgementAdvisory,
     ProfileReview,
     RegisterSettings,
     Reminder,
     Responsibility,
-    SocialContact,
-    SocialContactReview,
 )
 from smpolicy.schools.admin import SchoolScopedAdmin
 
@@ -24,22 +24,6 @@ from smpolicy.schools.admin import SchoolScopedAdmin
 @admin.register(RegisterSettings)
 class RegisterSettingsAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "profile_review_days", "escalate_after_days", "email_reminders"]
-
-
-class ContactReviewInline(SchoolScopedAdmin, admin.TabularInline):
-    model = SocialContactReview
-    fk_name = "contact"
-    exclude = ["school"]
-    extra = 0
-
-
-@admin.register(SocialContact)
-class SocialContactAdmin(SchoolScopedAdmin, admin.ModelAdmin):
-    list_display = ["staff", "status", "declared_at", "review_due_on"]
-    list_filter = ["status"]
-    search_fields = ["staff__first_name", "staff__last_name"]
-    autocomplete_fields = ["staff", "family", "acknowledged_by"]
-    inlines = [ContactReviewInline]
 
 
 @admin.register(ProfileReview)
@@ -63,13 +47,6 @@ class ResponsibilityAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     list_display = ["kind", "person", "starts_on", "ends_on"]
     list_filter = ["kind"]
     autocomplete_fields = ["person", "recorded_by"]
-
-
-@admin.register(JudgementAdvisory)
-class JudgementAdvisoryAdmin(SchoolScopedAdmin, admin.ModelAdmin):
-    list_display = ["advised_by", "advised_to", "when", "created_at", "la_advice"]
-    list_filter = ["when", "la_advice"]
-    autocomplete_fields = ["advised_by", "advised_to"]
 
 
 @admin.register(Reminder)
