@@ -77,3 +77,59 @@ def transactional_db(transactional_db) -> Iterator[None]:
 def guarded_db(transactional_db) -> Iterator[None]:  # for tests that create safeguarding records
     """A transactional test that leaves guarded rows behind (see transactional_db above)."""
     yield
+
+
+# -- the task queue (smpolicy.jobs) ------------------------------------------------------------
+# Tests run tasks in the sending process at once, as the demo's worker would a moment later; the
+# tests of the queue itself start a real Celery worker on Redis (`redis_worker`).
+TEST_REDIS_URL = os.environ.get("SMPOLICY_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_at_once() -> Iterator[None]:
+    from smpolicy.jobs.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+
+
+def _fresh_connections(app: object) -> None:
+    # The broker's connection and producer pools are made on first use, from the settings then.
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_broker() -> Iterator[str]:
+    """The app's tasks sent to Redis (its test database, emptied first), not run at once."""
+    import redis
+
+    from smpolicy.jobs.celery import app
+
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    saved = {k: app.conf[k] for k in ("broker_url", "broker_transport_options")}
+    app.conf.task_always_eager = False
+    app.conf.broker_url = TEST_REDIS_URL
+    app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    _fresh_connections(app)
+    yield TEST_REDIS_URL
+    _fresh_connections(app)
+    app.conf.update(saved)
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def redis_worker(redis_broker, transactional_db) -> Iterator[object]:
+    """A real Celery worker (threads) in this process, taking tasks from Redis, with its own
+    database connections to the test database."""
+    from celery.contrib.testing.worker import start_worker
+
+    from smpolicy.jobs.celery import app
+
+    with start_worker(
+        app, pool="threads", concurrency=2, perform_ping_check=False, loglevel="WARNING",
+        shutdown_timeout=30,
+    ) as worker:
+        yield worker

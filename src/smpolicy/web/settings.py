@@ -201,6 +201,7 @@ INSTALLED_APPS = [
     "smpolicy.network",
     "smpolicy.posting",
     "smpolicy.registers",
+    "smpolicy.jobs",
     "axes",  # sign-in throttling: see the block at the end
 ]
 
@@ -362,6 +363,50 @@ if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(
         f"SITE_URL is wrong: {SITE_URL!r} needs http:// or https:// (links in e-mails use it)"
     )
+
+# -- The task queue (Celery; smpolicy.jobs) --------------------------------------------------
+# Alerts, escalation and the scheduled jobs run in workers (`smpolicy worker`, `smpolicy beat`).
+# Production points CELERY_BROKER_URL at Redis (redis://host:6379/0). Unset, messages wait in
+# files in the data directory (kombu's filesystem transport): no service to run, for the demo and
+# a single machine with one worker.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+QUEUE_DIR = DATA_DIR / "queue"
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    for _folder in ("messages", "control"):
+        (QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True, mode=0o700)
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+        "data_folder_in": str(QUEUE_DIR / "messages"),
+        "data_folder_out": str(QUEUE_DIR / "messages"),
+        "control_folder": str(QUEUE_DIR / "control"),
+    }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
+    # Longer than the longest wait before a retry (an hour) and the longest job, or Redis would
+    # hand a waiting message to a second worker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
+else:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL is wrong: it should be redis://host:6379/0 (or unset, for the files "
+        "in the data directory)"
+    )
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True  # what a task did is in the database, not a result store
+CELERY_RESULT_BACKEND = None
+# A worker that dies mid-task leaves its message to be delivered again: every task is idempotent.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that sends a task (a report's alerts) is not held long by a broker that is down; the
+# alert is still recorded and the every-minute sweep sends it (smpolicy.safeguarding.delivery).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Tasks run in the sending process at once (the test suite; a one-off script).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Where the nightly evidence check keeps the chains' heads: outside the database and its backups.
+SMPOLICY_ANCHOR_FILE = Path(env_str("SMPOLICY_ANCHOR_FILE", str(DATA_DIR / "chain-heads.json")))
 
 # The policy pack used when a school has not loaded its own.
 SMPOLICY_DEFAULT_PACK = env_str("SMPOLICY_PACK")
