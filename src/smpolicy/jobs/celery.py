@@ -18,7 +18,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smpolicy.web.settings")
 
 app = Celery("smpolicy")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.imports = ("smpolicy.jobs.tasks",)
+app.conf.imports = (
+    "smpolicy.jobs.tasks", "smpolicy.safeguarding.delivery", "smpolicy.posting.alerts",
+    "smpolicy.schools.mailing",
+)
 app.set_default()
 
 MINUTE = 60.0
