@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+
+from smpolicy.web.logconfig import logging_config
 
 wsgi_app = "smpolicy.web.wsgi:application"
 bind = os.environ.get("SMPOLICY_BIND", "127.0.0.1:8000")
@@ -15,3 +18,12 @@ graceful_timeout = 30
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
+
+# The app's own log lines (JSON in production), for gunicorn's messages and access lines too.
+logconfig_dict = logging_config(
+    os.environ.get("LOG_FORMAT", "").strip().lower()
+    or ("json" if os.environ.get("SMPOLICY_MODE", "").strip().lower() == "production" else "text"),
+    os.environ.get("LOG_LEVEL", "").strip().upper() or "WARNING",
+)
+if logconfig_dict["formatters"]["main"].get("()"):
+    logging.captureWarnings(True)

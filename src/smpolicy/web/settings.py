@@ -13,6 +13,7 @@ required, and the demo secret is refused, so a real school's deployment can't ru
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import zoneinfo
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from environs import Env, EnvError
 from marshmallow.validate import OneOf, Range
 
 from smpolicy.schools.clientaddress import parse_networks
+from smpolicy.web.logconfig import logging_config
 
 T = TypeVar("T")
 
@@ -160,6 +162,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, low=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A monitor on the server itself asks /healthz over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # The reverse proxies in front of the app (addresses or networks); only their X-Forwarded-For is
 # believed (smpolicy.schools.clientaddress). None by default: REMOTE_ADDR is the client.
@@ -403,6 +407,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# An alert's e-mail or Teams message is tried this many times in all, the waits doubling from
+# the base (smpolicy.jobs.sending), before it is shown to the DSL team as undelivered.
+SMPOLICY_DELIVERY_TRIES = env_int("SMPOLICY_DELIVERY_TRIES", 10, low=1, high=50)
+SMPOLICY_DELIVERY_BACKOFF_SECONDS = env_int("SMPOLICY_DELIVERY_BACKOFF_SECONDS", 30, low=1)
+# A Teams webhook that stops answering is given up on (and tried again later) after this long.
+SMPOLICY_WEBHOOK_TIMEOUT = env_int("SMPOLICY_WEBHOOK_TIMEOUT", 10, low=1, high=120)
 # Tasks run in the sending process at once (the test suite; a one-off script).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Where the nightly evidence check keeps the chains' heads: outside the database and its backups.
@@ -421,12 +431,24 @@ LOG_LEVEL = _read(
         error="must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
     ),
 ).upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-}
+# JSON lines in production (a log collector reads them), plain lines in the demo.
+LOG_FORMAT = _read(
+    "str", "LOG_FORMAT", "json" if PRODUCTION else "text",
+    validate=OneOf(["json", "text"], error="must be json or text"),
+)
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+if LOG_FORMAT == "json":
+    logging.captureWarnings(True)  # a library's warning is a JSON line too, not loose text
+# The workers log through the same configuration, not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reporting (sentry-sdk, optional: pip install 'smpolicy[sentry]'), with personal data
+# scrubbed before an event leaves (smpolicy.web.errorreporting).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from smpolicy.web.errorreporting import start as _start_error_reporting
+
+    _start_error_reporting(SENTRY_DSN, environment=MODE)
 
 # -- Sign-in throttling (django-axes; issue 10) ----------------------------------------------
 # Every password check (the sign-in form, the admin, the API's HTTP Basic) goes through axes

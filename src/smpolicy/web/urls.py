@@ -2,9 +2,11 @@ from allauth.socialaccount import views as socialaccount_views
 from django.contrib import admin
 from django.urls import include, path
 
+from smpolicy.jobs.health import healthz
 from smpolicy.web.api import api
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("smpolicy.asking.urls")),
