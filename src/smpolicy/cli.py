@@ -23,8 +23,9 @@ Commands:
   check-pack FILE     validate a school's own policy pack (YAML) and summarise it
   send-reminders      send the registers' reminders (run it from cron, hourly)
   expire-approvals    lapse official-post approvals past their time (cron, every few minutes)
-  escalate-alerts     escalate urgent safeguarding alerts nobody opened (cron, every minute)
+  escalate-alerts     escalate urgent safeguarding alerts nobody opened (beat does it each minute)
   verify-evidence     re-check evidence files and the audit/evidence hash chains (cron, nightly)
+  teams-webhook       the Teams channel a school's alerts also go to (--school SLUG --url -)
   db-roles            the PostgreSQL role the app runs as (cannot drop triggers; --app-role NAME)
   audit               print the safeguarding audit log
   expire-findings     delete network findings past the school's retention (cron, daily)

@@ -24,9 +24,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-import redis
 
-from conftest import TEST_REDIS_URL
+from conftest import TEST_REDIS_PREFIX, TEST_REDIS_URL, empty_test_redis
 from mailserver import MailServer, body_of, free_port
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -175,7 +174,7 @@ def health(base: str) -> tuple[int, dict]:
 
 @pytest.fixture
 def deployment(tmp_path):
-    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    empty_test_redis()
     database = Database(tmp_path)
     smtp = MailServer().start()
     port = free_port()
@@ -193,6 +192,7 @@ def deployment(tmp_path):
         DATABASE_URL=database.url,
         SMPOLICY_DATA_DIR=str(tmp_path / "data"),
         CELERY_BROKER_URL=TEST_REDIS_URL,
+        SMPOLICY_REDIS_PREFIX=TEST_REDIS_PREFIX,
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp.port),
         EMAIL_USE_TLS="false",

@@ -373,7 +373,7 @@ if not SITE_URL.startswith(("http://", "https://")):
 # Production points CELERY_BROKER_URL at Redis (redis://host:6379/0). Unset, messages wait in
 # files in the data directory (kombu's filesystem transport): no service to run, for the demo and
 # a single machine with one worker.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost//")
 QUEUE_DIR = DATA_DIR / "queue"
 if CELERY_BROKER_URL.startswith("filesystem:"):
     for _folder in ("messages", "control"):
@@ -387,6 +387,9 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
     # Longer than the longest wait before a retry (an hour) and the longest job, or Redis would
     # hand a waiting message to a second worker.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
+    # Deployments (or test runs) sharing one Redis database keep apart by a prefix on every key.
+    if _prefix := env_str("SMPOLICY_REDIS_PREFIX"):
+        CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = _prefix
 else:
     raise ImproperlyConfigured(
         "CELERY_BROKER_URL is wrong: it should be redis://host:6379/0 (or unset, for the files "

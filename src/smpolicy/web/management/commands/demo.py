@@ -51,10 +51,18 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         # The demo's own steps (a post submitted for approval...) send e-mails; they are part of
         # making the demo, not news for the person starting it.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            logins = load_demo_school()
-            load_demo_posting()
-            load_demo_registers()
+        # Their e-mails are sent here and now (tasks run at once), not handed to the worker.
+        from smpolicy.jobs.celery import app
+
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = True
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                logins = load_demo_school()
+                load_demo_posting()
+                load_demo_registers()
+        finally:
+            app.conf.task_always_eager = eager
 
         host, _, port = addrport.rpartition(":")
         url = f"http://{host or '127.0.0.1'}:{port}/"
