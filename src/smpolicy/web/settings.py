@@ -263,6 +263,9 @@ except (ValueError, KeyError) as exc:
         f"DATABASE_URL is wrong: {type(exc).__name__} while reading it; it should look like "
         "postgres://user:password@host:5432/name"
     ) from None
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web app, the workers and beat write to one file: wait for its lock, do not fail at 5 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
