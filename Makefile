@@ -14,14 +14,17 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
-# The sign-in tests run a real OpenID provider (node's certified oidc-provider, from npm).
+# The sign-in tests run a real OpenID provider (node's certified oidc-provider, from npm) and a
+# real SAML identity provider (samlify, from npm).
 OIDC_FIXTURE := tests/fixtures/oidc
+SAML_FIXTURE := tests/fixtures/saml
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
 	cd $(OIDC_FIXTURE) && npm ci --no-audit --no-fund --silent
+	cd $(SAML_FIXTURE) && npm ci --no-audit --no-fund --silent
 
 # Debian's packages. At run time: tesseract reads text in images (evidence, post pictures),
 # wbritish tells everyday words from pupils' names, DejaVu fonts for the PDFs. For the tests:
@@ -59,4 +62,4 @@ bench: $(BIN)/python debian-packages
 	$(BIN)/python bench/logscan.py
 
 clean:
-	rm -rf $(VENV) data build src/*.egg-info $(OIDC_FIXTURE)/node_modules
+	rm -rf $(VENV) data build src/*.egg-info $(OIDC_FIXTURE)/node_modules $(SAML_FIXTURE)/node_modules

@@ -45,6 +45,15 @@ def phone(browser) -> Iterator[object]:
     context.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Counters kept in the cache (password-reset limits) start at nothing in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):

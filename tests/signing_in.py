@@ -126,3 +126,158 @@ def sign_in_at_provider(authorize_url: str, user: IdpUser, app_origin: str) -> s
 def path_and_query(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+# -- SAML ------------------------------------------------------------------------------------------
+
+SAML_FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "saml"
+EMAIL_ATTRIBUTE = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
+EMAIL_FORMAT = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+
+
+def signing_key_and_certificate(common_name: str) -> tuple[str, str]:
+    """A test identity provider's RSA key and self-signed certificate (PEM), made per run."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return key_pem, cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+@dataclass
+class SamlUser:
+    """An account at one SAML identity provider: its NameID and the attributes it sends."""
+
+    idp: str
+    login: str
+    name_id: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    name_id_format: str = EMAIL_FORMAT
+    signed: bool = True
+    password: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+@dataclass
+class SamlIdp:
+    name: str
+    entity_id: str
+    private_key: str = ""
+    certificate: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.certificate:
+            self.private_key, self.certificate = signing_key_and_certificate(self.name)
+
+
+@dataclass
+class SamlSp:
+    """A service provider (a school's app on this site) that one identity provider serves."""
+
+    idp: str
+    entity_id: str
+    acs_url: str
+
+
+class SamlIdentityProvider:
+    """One node process serving every SAML identity provider of a test, each on its own port
+    (tests/fixtures/saml/idp.mjs, on the samlify package, installed by `make install-test`)."""
+
+    def __init__(
+        self, workdir: Path, idps: list[SamlIdp], sps: list[SamlSp], users: list[SamlUser]
+    ) -> None:
+        node = shutil.which("node")
+        if node is None or not (SAML_FIXTURE_DIR / "node_modules" / "samlify").is_dir():
+            raise RuntimeError(
+                "node and tests/fixtures/saml/node_modules are needed: run `make install-test`"
+            )
+        self.idps = {idp.name: idp for idp in idps}
+        config = {
+            "idps": [vars(i) for i in idps],
+            "sps": [vars(s) for s in sps],
+            "users": [vars(u) for u in users],
+        }
+        config_path = workdir / "saml-config.json"
+        config_path.write_text(json.dumps(config))
+        self._log = workdir / "saml-idp.log"
+        self._stderr = self._log.open("w")
+        self.process = subprocess.Popen(
+            [node, str(SAML_FIXTURE_DIR / "idp.mjs"), str(config_path)],
+            cwd=SAML_FIXTURE_DIR,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+        )
+        line: list[str] = []
+        reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()))
+        reader.start()
+        reader.join(START_TIMEOUT)
+        if not line or not line[0].strip():
+            self.stop()
+            raise RuntimeError(f"the SAML identity provider did not start:\n{self._log.read_text()}")
+        # name -> {"sso_url": ..., "metadata_url": ...}
+        self.urls: dict[str, dict[str, str]] = json.loads(line[0])["idps"]
+
+    def log(self) -> str:
+        return self._log.read_text()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._stderr.close()
+
+
+def _form(page: str) -> tuple[str, dict[str, str]]:
+    import html as html_lib
+
+    action = re.search(r'<form method="post" action="([^"]+)"', page)
+    assert action, page[:1000]
+    fields = {
+        html_lib.unescape(name): html_lib.unescape(value)
+        for name, value in re.findall(
+            r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page
+        )
+    }
+    return html_lib.unescape(action[1]), fields
+
+
+def sign_in_at_saml_idp(redirect_url: str, user: SamlUser) -> tuple[str, dict[str, str]]:
+    """What a browser does at the identity provider: follow the service provider's redirect (the
+    AuthnRequest, HTTP-Redirect binding), type the account and its secret, and get the page
+    that posts the Response back (HTTP-POST binding). Returns that form's action (the app's
+    assertion consumer service) and its fields (SAMLResponse, RelayState)."""
+    session = requests.Session()
+    response = session.get(redirect_url, timeout=10)
+    assert response.status_code == 200, (response.status_code, response.text[:500])
+    action, fields = _form(response.text)
+    response = session.post(
+        urljoin(response.url, action),
+        data={**fields, "login": user.login, "password": user.password},
+        timeout=10,
+    )
+    assert response.status_code == 200, (response.status_code, response.text[:500])
+    return _form(response.text)

@@ -33,8 +33,9 @@ Commands:
   serve [GUNICORN-OPTIONS]  the web app under gunicorn (default --bind 127.0.0.1:8000)
   worker [CELERY-OPTIONS]   a Celery worker: alerts, escalation, the scheduled jobs
   beat [CELERY-OPTIONS]     the scheduler that sends the scheduled jobs to the workers
-  import-people FILE  import a roster CSV into a school
+  import-people FILE  import people from an MIS export, CSV or Excel (--school SLUG)
   import-consent FILE import pupils' photo consents exported from the MIS (--school SLUG)
+  mis-sync            sync a school's people from its MIS through Wonde (--school SLUG, --dry-run)
   help                Django's list of every management command
 
 Any Django management command also works: `smpolicy migrate`, `smpolicy createsuperuser`, ...

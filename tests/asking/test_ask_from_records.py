@@ -53,7 +53,10 @@ def test_a_pupil_picked_brings_their_age_and_roll_status(client, teacher, family
     result = response.context["result"]
     assert result["decision"]["verdict"] == "allowed_with_conditions"
     assert any(o["to"] == "dsl" for o in result["decision"]["obligations"])
-    assert "Their age, from the roster." in result["filled"]
+    age = pupil.age()
+    assert age is not None
+    assert f"Their age: {age} (the roster's date of birth)." in result["filled"]
+    assert "At the school now (the roster)." in result["filled"]
 
 
 def test_an_answer_that_contradicts_the_person_picked_is_a_clear_error(client, teacher, family) -> None:

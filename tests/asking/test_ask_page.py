@@ -33,7 +33,9 @@ def test_a_pupil_messaging_a_teacher_tells_them_to_report_to_the_dsl_now(client,
     result = response.context["result"]
     assert result["decision"]["verdict"] == "allowed_with_conditions"
     page = response.content.decode()
-    assert "Allowed, if you do what follows" in page
+    # Headed by what the obligations say: receiving it broke no rule, but "Allowed" misleads.
+    assert "Do not accept or reply; report it to the DSL now" in page
+    assert "Allowed, if you do what follows" not in page
     assert "Report it — the Designated Safeguarding Lead (or deputy), now." in page
     assert "code.report-child-contact" in page
     assert DecisionRecord.objects.for_school(school).get().source == "page"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from browsing import accessibility_violations, sign_in
@@ -20,7 +22,7 @@ def test_a_teacher_asks_about_a_pupil_s_snapchat_message(page: Page, live_server
     page.get_by_label("Which platform?").select_option(label="Snapchat")
     page.get_by_role("button", name="Ask the policy").click()
 
-    verdict = page.get_by_role("heading", name="Allowed, if you do what follows")
+    verdict = page.get_by_role("heading", name="Do not accept or reply; report it to the DSL now")
     expect(verdict).to_be_visible()
     steps = page.locator("ol.obligations li")
     expect(steps.first).to_contain_text("Report it — the Designated Safeguarding Lead (or deputy), now.")
@@ -87,4 +89,46 @@ def test_a_teacher_names_the_parent_and_the_register_answers_for_them(page: Page
 
     expect(page.get_by_role("heading", name="Allowed, if you do what follows")).to_be_visible()
     expect(page.get_by_test_id("filled")).to_contain_text("You have declared a social contact with this family")
+    assert accessibility_violations(page) == []
+
+
+def test_a_pupil_s_friend_request_says_what_to_do_shows_every_clause_and_carries_every_answer(
+        page: Page, live_server, teacher, school) -> None:
+    from smpolicy.schools import testing
+
+    testing.make_person(school, "pupil", "Oliver", "Smith", date_of_birth=testing.born_aged(10))
+    sign_in(page, live_server.url, "ada.lovelace")
+    page.goto(f"{live_server.url}/ask/")
+    page.get_by_label("Received a message or friend request").check()
+    page.get_by_label("A pupil or former pupil").check()
+    page.get_by_label("My own social media account").check()
+    page.get_by_label("Which platform?").select_option(label="Instagram")
+    page.get_by_label("If it is about a pupil or a parent here: who?").select_option(label="Oliver Smith")
+    page.get_by_role("button", name="Ask the policy").click()
+
+    # Headed with what the obligations say, never "Allowed".
+    expect(page.get_by_role("heading", name="Do not accept or reply; report it to the DSL now")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Allowed"))).to_have_count(0)
+    # What the records say, not only that they said something.
+    filled = page.get_by_test_id("filled")
+    expect(filled).to_contain_text("Their age: 10")
+    expect(filled).to_contain_text("At the school now (the roster)")
+    # Every clause named has its words under it.
+    clauses = page.locator("details.clause")
+    assert clauses.count() >= 2
+    for i in range(clauses.count()):
+        expect(clauses.nth(i).locator("blockquote")).to_be_visible()
+    no_contact = clauses.filter(has_text="code.no-contact-with-children")
+    expect(no_contact.locator("blockquote")).to_contain_text("School staff will not invite, accept or engage")
+    assert accessibility_violations(page) == []
+
+    page.get_by_role("link", name="Start a report").first.click()
+    pupils = page.get_by_label(re.compile("Which pupil made contact"))
+    expect(pupils.locator("option:checked")).to_have_count(1)
+    expect(pupils.locator("option:checked")).to_contain_text("Oliver")
+    account = page.get_by_label("What happened, in the words used")
+    expect(account).to_have_value(re.compile("aged 10"))
+    expect(account).to_have_value(re.compile("at the school now"))
+    expect(account).to_have_value(re.compile("Oliver Smith"))
+    expect(page.get_by_label("Platform or app")).to_have_value("instagram")
     assert accessibility_violations(page) == []

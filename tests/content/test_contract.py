@@ -23,7 +23,7 @@ def test_the_example_is_prohibited_citing_images_and_contact_details(school):
     assert result["verdict"] == "prohibited"
     assert result["clauses"] == ["code.images", "personal-info.contact-details"]
     assert result["decision"]["verdict"] == "prohibited"
-    assert result["decision"]["clauses"] == ["code.images"]
+    assert result["decision"]["clauses"] == result["clauses"]  # one decision, never two
 
 
 def test_the_example_names_oliver_smith_at_29_to_41(school):

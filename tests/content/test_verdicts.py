@@ -143,6 +143,17 @@ def test_a_personal_number_is_decided_as_sharing_contact_details(school, post):
     assert related["decision"]["verdict"] == "prohibited"
 
 
+def test_the_posts_decision_carries_what_its_contact_details_decided(school, post):
+    # A page heads the post with its decision: it must not say "Allowed" above a block.
+    result = check_post(post("Ring me on 07700 900123 or mail jo.smith1987@gmail.com"), school)
+    decision = result["decision"]
+    assert decision["verdict"] == result["verdict"] == "prohibited"
+    assert decision["clauses"] == result["clauses"]
+    assert "personal-info.contact-details" in decision["clauses"]
+    assert "school's e-mail" in decision["explanation"]
+    assert {f["severity"] for f in result["findings"]} == {"block"}
+
+
 def test_a_parents_number_is_not_the_policys_business(school):
     result = check_post(
         {

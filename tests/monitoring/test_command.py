@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import sys
 
 import orjson
@@ -72,8 +73,13 @@ def test_csv_output_has_the_contract_s_columns(capsysbinary, fixtures):
     assert code == 0
     assert list(rows[0]) == ["clause", "verdict", "network", "client", "user", "role",
                              "platform", "category", "domain", "requests", "first_seen",
-                             "last_seen"]
+                             "last_seen", "device", "on_premises", "situation"]
     assert [r["clause"] for r in rows] == [f["clause"] for f in CASES["dnsmasq.log"][1]]
+    # the situation the engine decided, as JSON in its cell; the device and where, as read
+    assert [json.loads(r["situation"]) for r in rows] == [
+        f["situation"] for f in CASES["dnsmasq.log"][1]]
+    assert (rows[0]["device"], rows[0]["on_premises"], rows[1]["device"]) == (
+        "personal", "true", "")
     assert "55 lines, 54 parsed, 1 not understood" in err
 
 

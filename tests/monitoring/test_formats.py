@@ -26,30 +26,48 @@ PARENT_FACEBOOK = {
     "client": "10.30.0.17", "user": None, "role": "parent", "platform": "facebook",
     "category": "collaborative", "domain": "www.facebook.com", "requests": 4,
     "first_seen": "2026-11-20T08:41:07Z", "last_seen": "2026-11-20T08:55:40Z",
+    # the situation the engine decided, kept with the finding (visitors bring their own device)
+    "device": "personal", "on_premises": True,
+    "situation": {"actor": {"role": "parent"}, "action": "access", "on_premises": True,
+                  "network": "guest_wifi", "device": "personal",
+                  "channel": {"platform": "facebook"}},
 }
 BEN_TIKTOK = {
     "clause": "community.age-restrictions", "verdict": "prohibited", "network": "pupil_network",
     "client": "10.20.0.9", "user": None, "role": "pupil", "platform": "tiktok",
     "category": "media_sharing", "domain": "www.tiktok.com", "requests": 3,
     "first_seen": "2026-11-20T08:50:00Z", "last_seen": "2026-11-20T08:50:31Z",
+    "device": None, "on_premises": True,
+    "situation": {"actor": {"role": "pupil", "age": 9}, "action": "access", "on_premises": True,
+                  "network": "pupil_network", "channel": {"platform": "tiktok"}},
 }
 AMY_ADULT = {
     "clause": "community.inappropriate-content", "verdict": "prohibited",
     "network": "pupil_network", "client": "10.20.0.22", "user": None, "role": "pupil",
     "platform": None, "category": "adult", "domain": "badsite.example", "requests": 1,
     "first_seen": "2026-11-20T08:51:40Z", "last_seen": "2026-11-20T08:51:40Z",
+    "device": None, "on_premises": True,
+    # her address alone does not say who she is: a pupil, of an age not known
+    "situation": {"actor": {"role": "pupil"}, "action": "access", "on_premises": True,
+                  "network": "pupil_network", "content": {"inappropriate": True}},
 }
 PARENT_BETTING = {
     "clause": "community.inappropriate-content", "verdict": "prohibited",
     "network": "guest_wifi", "client": "10.30.0.17", "user": None, "role": "parent",
     "platform": None, "category": "gambling", "domain": "bet.example", "requests": 1,
     "first_seen": "2026-11-20T08:55:00Z", "last_seen": "2026-11-20T08:55:00Z",
+    "device": "personal", "on_premises": True,
+    "situation": {"actor": {"role": "parent"}, "action": "access", "on_premises": True,
+                  "network": "guest_wifi", "device": "personal",
+                  "content": {"inappropriate": True}},
 }
 PARENT_FACEBOOK_NEXT_HOUR = {
     **PARENT_FACEBOOK, "domain": "m.facebook.com", "requests": 1,
     "first_seen": "2026-11-20T09:05:00Z", "last_seen": "2026-11-20T09:05:00Z",
 }
-WITH_LOGIN = {**AMY_ADULT, "user": "amy.pupil"}
+# her login does: Amy, aged 11
+WITH_LOGIN = {**AMY_ADULT, "user": "amy.pupil",
+              "situation": {**AMY_ADULT["situation"], "actor": {"role": "pupil", "age": 11}}}
 MORNING = [PARENT_FACEBOOK, BEN_TIKTOK, AMY_ADULT, PARENT_BETTING, PARENT_FACEBOOK_NEXT_HOUR]
 # ssl.log sees HTTPS only: Amy's adult site and the 09:05 visit were plain HTTP.
 HTTPS_ONLY = [PARENT_FACEBOOK, BEN_TIKTOK, PARENT_BETTING]
@@ -69,6 +87,19 @@ CASES = {
     "zeek-ssl.json": ("zeek", HTTPS_ONLY, 15, 1, 0),
     "filter-export.csv": ("csv", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
                                   PARENT_FACEBOOK_NEXT_HOUR], 20, 1, 1),
+    # Filters' and firewalls' own logs (fixtures/README.md says where each format is documented).
+    "smoothwall-webfilter.csv": ("csv", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
+                                         PARENT_FACEBOOK_NEXT_HOUR], 20, 1, 1),
+    "lightspeed-activity.csv": ("csv", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
+                                        PARENT_FACEBOOK_NEXT_HOUR], 20, 1, 1),
+    "fortigate.log": ("fortigate", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
+                                    PARENT_FACEBOOK_NEXT_HOUR], 20, 1, 1),
+    "sophos-firewall.log": ("sophos", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
+                                       PARENT_FACEBOOK_NEXT_HOUR], 19, 1, 1),
+    "cef.log": ("cef", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
+                        PARENT_FACEBOOK_NEXT_HOUR], 19, 1, 1),
+    "w3c-proxy.log": ("w3c", [PARENT_FACEBOOK, BEN_TIKTOK, WITH_LOGIN, PARENT_BETTING,
+                              PARENT_FACEBOOK_NEXT_HOUR], 24, 1, 1),
 }
 
 

@@ -20,12 +20,27 @@ PIECES = st.sampled_from([
     "TCP_TUNNEL/200", "-", "#fields", "#separator", "\\x09", "\t", ",", '"', "{", "}",
     '{"ts": 1, "query": "www.tiktok.com", "id.orig_h": "10.1.1.1"}', "ts,client,domain",
     "timestamp,domain,client,status", "1", "4", "gravity", "blocked", "reply", "\x00", "é",
+    # the filters' and firewalls' formats: CSV exports, key=value, CEF and W3C
+    "Time,Username,Source IP,Group,Code,URL", "Destination,Action,Reason,User,IP Address,Time",
+    "Date,Time,IP Address,URL", "24/11/2026 10:00", "31/02/2026", "24/11/2026 13:00 PM", "403",
+    "date=2026-11-20", "time=08:41:07", "time=", 'tz="+0100"', "eventtime=1795164067000000000",
+    "eventtime=nan", 'logid="0316013056"', 'hostname="www.tiktok.com"', "srcip=10.20.0.9",
+    'action="blocked"', 'user="', 'log_type="Content Filtering"', "src_ip=10.30.0.17",
+    'url="https://www.facebook.com/"', 'log_subtype="Denied"', "domain=www.tiktok.com",
+    "CEF:0|Fortinet|Fortigate|v7|13312|utm:webfilter|3|", "CEF: 0|sophos|sophos central|1.0|",
+    "Event::Endpoint::WebFilteringBlocked|Access to 'www.tiktok.com' was blocked|5|",
+    "rt=1795164067000", "rt=Nov 20 2026 08:41:07", "src=10.20.0.9", "dhost=www.tiktok.com",
+    "request=https://www.tiktok.com/a?b\\=c", "act=passthrough", "\\|", "\\=", "|", "=",
+    "#Fields:", "#Fields: date time c-ip cs-host s-action", "#Fields: time c-ip cs-uri",
+    "#Date: 2026-11-20", "#Software: SGOS", "TCP_DENIED", "DENIED", '"Social Networking"',
+    "\\x0", "\\x", "\\u12",  # truncated escapes on a #separator line
 ])
 LINE = st.one_of(
     st.text(max_size=200),
     st.lists(PIECES, max_size=12).map(" ".join),
     st.lists(PIECES, max_size=12).map("\t".join),
     st.lists(PIECES, max_size=8).map(",".join),
+    st.lists(PIECES, max_size=10).map("".join),  # key=value and CEF pieces run together
 )
 
 
@@ -74,3 +89,13 @@ def test_a_time_no_log_could_hold_is_a_bad_line_not_a_crash(stamp):
     *_findings, summary = scan([f'{{"ts": {stamp if stamp[0] != "n" else 1e300}, '
                                '"id.orig_h": "10.1.1.1", "query": "www.tiktok.com"}'])
     assert summary["summary"]["unparsed"] == 1  # 1e300, or not JSON at all
+
+
+@pytest.mark.parametrize("token", ["\\x0", "\\x", "\\=", "\\u12"])
+def test_a_separator_that_names_none_is_a_bad_line_not_a_crash(token):
+    from smpolicy.monitoring import scan
+
+    *_findings, summary = scan([f"#separator {token}", "#fields\tts\tquery\tid.orig_h",
+                                "1795164067.0\twww.tiktok.com\t10.20.0.9"], format="zeek")
+    assert summary["summary"]["unparsed"] == 1
+    assert summary["summary"]["unparsed_samples"][0]["line"] == 1

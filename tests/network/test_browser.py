@@ -80,3 +80,63 @@ def test_the_it_lead_uploads_a_log_and_sees_its_findings(page: Page, live_server
             "link", name=link).click()
         expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
         assert accessibility_violations(page) == [], link
+
+
+def test_the_it_lead_sets_the_networks_on_a_form(page: Page, live_server,
+                                                 it_lead_signed_up) -> None:
+    url = live_server.url
+    sign_in(page, url, "ira.tech")
+    page.goto(f"{url}/network/settings/")
+    expect(page.get_by_role("heading", name="Network monitoring settings", level=1)).to_be_visible()
+    networks = page.locator("[data-networks] fieldset")
+    expect(networks).to_have_count(4)  # the school's three and a blank one
+    expect(networks.nth(0).locator("legend")).to_have_text("Network 1: Guest WiFi")
+    expect(networks.nth(0).get_by_label("Address ranges")).to_have_value("10.30.0.0/16")
+    assert accessibility_violations(page) == []
+
+    # The blank network: its ranges are checked as they are typed.
+    blank = networks.nth(3)
+    ranges = blank.get_by_label("Address ranges")
+    ranges.fill("10.50.0.0/33")
+    expect(blank.locator("[data-range-check]")).to_have_text(
+        "Not an address range: 10.50.0.0/33. Write each as 10.30.0.0/16 or fd00:30::/64.")
+    expect(ranges).to_have_attribute("aria-invalid", "true")
+    assert accessibility_violations(page) == []
+    ranges.fill("10.50.0.0/16, 10.51.0.0/16")
+    expect(blank.locator("[data-range-check]")).to_have_text("2 address ranges.")
+    expect(ranges).not_to_have_attribute("aria-invalid", "true")
+    blank.get_by_role("textbox", name="Name").fill("Library laptops")
+    blank.get_by_label("Kind").select_option("pupil_network")
+
+    # Another, added with the button: at home on the school's VPN.
+    page.get_by_role("button", name="Add another network").click()
+    expect(networks).to_have_count(5)
+    added = networks.nth(4)
+    expect(added.get_by_role("textbox", name="Name")).to_be_focused()
+    added.get_by_role("textbox", name="Name").fill("Home VPN")
+    added.get_by_label("Kind").select_option("pupil_network")
+    added.get_by_label("Address ranges").fill("10.60.0.0/16")
+    added.get_by_text("Who, on what, where").click()
+    added.get_by_label("Devices").select_option("school")
+    added.get_by_label("On the school's premises").uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The settings are saved.")).to_be_visible()
+    expect(networks).to_have_count(6)
+    expect(networks.nth(4).locator("legend")).to_have_text("Network 5: Home VPN")
+    saved = NetworkSettings.objects.get(school=it_lead_signed_up.school).networks()
+    home = saved.lookup("10.60.1.1")
+    assert (home.name, home.kind, home.device, home.on_premises) == (
+        "Home VPN", "pupil_network", "school", False)
+    assert saved.lookup("10.51.0.9").name == "Library laptops"
+    assert accessibility_violations(page) == []
+
+    # What the browser's check lets through, the server refuses by name, and nothing is saved.
+    networks.nth(0).get_by_label("Address ranges").fill("10.30.0.0/16 guests")
+    page.get_by_role("button", name="Save").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Address ranges: 'guests' is not an address range")
+    summary.get_by_role("link").first.click()
+    expect(networks.nth(0).get_by_label("Address ranges")).to_be_focused()
+    assert accessibility_violations(page) == []
+    assert NetworkSettings.objects.get(
+        school=it_lead_signed_up.school).networks().lookup("10.30.0.1").name == "Guest WiFi"

@@ -29,12 +29,12 @@ def test_expired_findings_are_deleted_per_school(school, other_school, capsys):
         make_finding(school, days, "straits")
         make_finding(other_school, days, "harbour")  # no settings: the default, 365 days
     call_command("expire_findings", "--dry-run")
-    assert "Would delete 3 expired finding(s)." in capsys.readouterr().out
+    assert "Would delete 3 expired findings." in capsys.readouterr().out
     assert Finding.objects.count() == 8
     call_command("expire_findings")
     out = capsys.readouterr().out
-    assert "Straits Primary School: deleted 2 finding(s) older than 30 days" in out
-    assert "Harbour Primary School: deleted 1 finding(s) older than 365 days" in out
+    assert "Straits Primary School: deleted 2 findings older than 30 days" in out
+    assert "Harbour Primary School: deleted 1 finding older than 365 days" in out
     assert sorted(Finding.objects.for_school(school).values_list("fingerprint", flat=True)) == [
         "straits-1", "straits-29"]
     assert Finding.objects.for_school(other_school).count() == 3

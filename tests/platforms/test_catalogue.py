@@ -266,7 +266,8 @@ def test_the_package_does_not_import_django():
         ("www.youtube-nocookie.com", "youtube", "widget"),
         ("x.com", "x", "site"),
         ("mobile.twitter.com", "x", "site"),
-        ("t.co", "x", "site"),
+        ("t.co", "x", "widget"), ("cdn.api.twitter.com", "x", "widget"),
+        ("platform-eb.twitter.com", "x", "widget"), ("api.twitter.com", "x", "app"),
         ("pbs.twimg.com", "x", "cdn"),
         ("cdn.syndication.twimg.com", "x", "widget"),  # deeper than twimg.com: the longest wins
         ("platform.twitter.com", "x", "widget"),

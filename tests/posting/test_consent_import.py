@@ -88,7 +88,7 @@ def test_a_file_with_an_error_imports_nothing_and_names_each_row_and_column(scho
         f"A200,photos,granted,C200,{GIVEN},",
         f"A200,website,maybe,C200,{GIVEN},",
         f"A200,social_media,granted,Pat Smith,{GIVEN},",
-        "A100,website,granted,Pat Smith,5/9/2026,",
+        "A100,website,granted,Pat Smith,2026/9/5,",  # 5/9/2026 is a UK date, read
         f"A100,social_media,granted,Pat Smith,{UNTIL},{GIVEN}",
     )
     report = import_consent(school, bad)

@@ -73,6 +73,21 @@ def test_each_finding_is_highlighted_with_its_clause_and_what_to_do(
     assert not PostImage.objects.exists()
 
 
+def test_a_post_with_contact_details_to_change_is_not_headed_allowed(client, teacher):
+    sign_in(client, teacher)
+    html = client.post(
+        CHECK,
+        {
+            "text": "Questions? Ring me on 07700 900123 or mail jo.smith1987@gmail.com",
+            "account": "personal",
+            "platform": "facebook",
+        },
+    ).content.decode()
+    assert 'data-verdict="prohibited"' in html
+    assert "2 to change" in html
+    assert "Nothing in the policy stands against this" not in html
+
+
 def test_a_bad_image_is_refused_on_the_page(client, teacher):
     sign_in(client, teacher)
     response = client.post(

@@ -29,7 +29,7 @@ def demo(db):
     return school
 
 
-def add_other_apps_records(school) -> None:
+def add_other_apps_records(school, opened_after: int = 9) -> None:
     """Safeguarding reports and monitoring findings whose free text names people, as real ones
     do: none of it may reach the governors."""
     people = {p.external_id: p for p in Person.objects.for_school(school)}
@@ -50,7 +50,7 @@ def add_other_apps_records(school) -> None:
                 reported_by=people["S005"], clauses=[clause], urgent=kind == "pupil_contact",
                 reporter_name="Tom Hughes", others_involved="Oliver Smith",
             )
-            report.first_opened_at = report.recorded_at + dt.timedelta(minutes=9)
+            report.first_opened_at = report.recorded_at + dt.timedelta(minutes=opened_after)
             report.first_opened_by = people["S001"]
             report.save(update_fields=["first_opened_at", "first_opened_by"])
     post_model = optional_model("posting", "OfficialPost")
@@ -215,3 +215,20 @@ def test_one_hidden_cell_hides_the_next_smallest_so_the_total_cannot_give_it_bac
     # Without a total beside it, one hidden cell cannot be worked out, so it hides alone.
     rows, _ = governors._breakdown([("A", 12), ("B", 7), ("C", 2)], total_shown=False)
     assert rows == [("A", "12"), ("B", "7"), ("C", "fewer than 5")]
+
+
+def test_one_minute_is_said_as_one_minute_not_one_minutes(db):
+    load_demo_school()
+    school = load_demo_registers()
+    add_other_apps_records(school, opened_after=1)
+    text = pdf_text(pdf.governors_pdf(governors.build(school, term_of(timezone.localdate()))))
+    assert re.search(r"first opened\s*1 minute\b", text), text
+    assert "1 minutes" not in text
+
+
+def test_counts_are_written_with_the_word_that_goes_with_them():
+    from smpolicy.words import counted, plural
+
+    assert [counted(n, "minute") for n in (0, 1, 2)] == ["0 minutes", "1 minute", "2 minutes"]
+    assert counted(1, "day") == "1 day" and counted(3, "entry") == "3 entries"
+    assert plural("is", 1) == "is" and plural("is", 2) == "are"

@@ -116,3 +116,50 @@ def test_posting_records_are_in_the_bundle_and_posts_naming_others_are_held_back
     html, _ = open_bundle(sar.bundle(pupil))
     assert "Consent to photos" in html and room.parent.full_name in html
     assert [i["held_back"] for i in pupil.items if i["source"] == "posting.tagged"] == [True]
+
+
+def test_a_question_asked_of_the_policy_is_written_for_the_person_who_reads_the_bundle(room):
+    from smpolicy.asking.models import DecisionRecord
+    from smpolicy.policy import decide
+
+    situation = {
+        "actor": {"role": "staff"},
+        "action": "receive_message",
+        "counterpart": {"role": "pupil", "age": 10, "on_roll": "current"},
+        "channel": {"account": "personal", "platform": "instagram"},
+        "on_premises": False,
+        "content": {"about": [], "images_of": [], "confidential": False},
+    }
+    DecisionRecord.keep(school=room.school, user=room.teacher.user, person=room.teacher,
+                        source="page", situation=situation, decision=decide(situation))
+    request = sar.start(room.teacher, timezone.localdate(), room.head)
+    html, _ = open_bundle(sar.bundle(request))
+    section = html.split("A question you asked the policy", 1)[1].split("<h2>", 1)[0]
+    assert "Received a message or friend request" in section
+    assert "A pupil or former pupil, aged 10 (at the school now)" in section
+    assert "<td>No</td>" in section  # on the premises: said in words
+    assert "True" not in section and "False" not in section and "{" not in section
+    assert "receive_message" not in section and "on_roll" not in section
+
+
+def test_questions_are_kept_no_longer_than_the_school_keeps_them(room, settings):
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from smpolicy.asking.models import DecisionRecord
+    from smpolicy.policy import decide
+
+    settings.SMPOLICY_QUESTIONS_KEPT_DAYS = 30
+    situation = {"actor": {"role": "staff"}, "action": "post"}
+    kept = [
+        DecisionRecord.keep(school=room.school, user=None, person=room.teacher, source="page",
+                            situation=situation, decision=decide(situation))
+        for _ in range(2)
+    ]
+    old = timezone.now() - dt.timedelta(days=31)
+    DecisionRecord.objects.filter(pk=kept[0].pk).update(created=old)
+    out = io.StringIO()
+    call_command("expire_questions", stdout=out)
+    assert "Deleted 1 question older than 30 days" in out.getvalue()
+    assert list(DecisionRecord.objects.values_list("pk", flat=True)) == [kept[1].pk]

@@ -228,3 +228,74 @@ def test_a_staff_member_s_chronology_is_not_shown_to_them(client, straits):
     sign_in(client, straits.head)
     page = client.get(reverse("safeguarding:chronology", args=[straits.dsl.pk])).content.decode()
     assert "the adult the report is about" in page
+
+
+def test_the_chronology_shows_actions_advice_and_evidence_and_says_whose_it_is(
+    client, case, straits
+):
+    from smpolicy.safeguarding import evidence
+
+    from .test_evidence_store import png_bytes, upload
+
+    report = case.reports.get()
+    evidence.add_file(report, upload("snap.png", png_bytes("s")), added_by=straits.teacher,
+                      read_text=False)
+    client.post(
+        reverse("safeguarding:action_add", args=[case.pk]),
+        {"description": "Speak to Pip's parents", "owner": straits.deputy.pk,
+         "due_on": (timezone.localdate() + dt.timedelta(days=2)).isoformat()},
+    )
+    client.post(
+        reverse("safeguarding:advice_add", args=[case.pk]),
+        {"source": "la_safeguarding_lead", "adviser": "Sam Smith, LA Safeguarding Lead",
+         "advised_on": timezone.localdate().isoformat(), "advice": "Speak to the parents."},
+    )
+    page = client.get(reverse("safeguarding:chronology", args=[straits.pupil.pk])).content.decode()
+    assert "Evidence added to" in page and "snap.png" in page
+    assert "Speak to Pip&#x27;s parents" in page and "not done yet" in page
+    assert "Advice on case" in page and "Sam Smith, LA Safeguarding Lead" in page
+    assert page.index(report.reference) < page.index("Evidence added to")
+    entry = AuditEntry.objects.filter(action="view_chronology").last()
+    assert straits.pupil.full_name in entry.note
+
+
+def test_the_chronologys_queries_stay_the_same_as_its_reports_grow(client, straits):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_in(client, straits.dsl)
+    url = reverse("safeguarding:chronology", args=[straits.pupil.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(url).status_code == 200
+        return len(seen.captured_queries)
+
+    make_report(straits, account="Pip messaged me once.")
+    queries()  # the first view starts the school's audit chain: a one-off
+    few = queries()
+    for i in range(8):
+        make_report(straits, account=f"Pip messaged me again ({i}).")
+    assert queries() == few
+
+
+def test_a_case_about_pupils_offers_pupils_outcomes_not_staff_sanctions(client, case):
+    page = client.get(reverse("safeguarding:case_detail", args=[case.pk])).content.decode()
+    form = page.split('id="add-outcome"', 1)[1].split("</form>", 1)[0]
+    assert "For a pupil" in form and "Sanction (pupil)" in form and "Exclusion (pupil)" in form
+    assert "No further action" in form
+    assert "Dismissal" not in form and "Written warning" not in form
+
+
+def test_a_case_about_an_adult_offers_the_staff_outcomes(client, straits):
+    report = make_report(
+        straits, "staff_breach", subject=straits.teacher, pupils=[straits.pupil],
+        account="Ada added Pip on Facebook.", details={"breach": "contact_pupil"},
+    )
+    sign_in(client, straits.dsl)
+    client.post(reverse("safeguarding:triage", args=[report.pk]),
+                {"title": "Contact with a pupil", "lead": straits.dsl.pk})
+    made = Case.objects.get()
+    page = client.get(reverse("safeguarding:case_detail", args=[made.pk])).content.decode()
+    form = page.split('id="add-outcome"', 1)[1].split("</form>", 1)[0]
+    assert "For an adult" in form and "Dismissal" in form and "Written warning" in form

@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from smpolicy.asking.models import DecisionRecord
 from smpolicy.policy.vocabulary import VERDICTS
+from smpolicy.safeguarding.models import AuditEntry
 from smpolicy.schools import apikeys, testing
-from smpolicy.schools.models import ApiKey
+from smpolicy.schools.models import ApiKey, ApiKeyKept
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("schools:api_keys")
@@ -125,6 +126,40 @@ def test_revoking_stops_the_key_at_once_and_is_on_record(client, school, head, i
     new.key.refresh_from_db()
     assert new.key.revoked_at == first  # the first revocation stands
     assert "Revoked keys" in staff.get(PAGE).content.decode()
+
+
+def test_making_and_revoking_a_key_go_to_the_schools_audit_log(client, school, head, it_lead):
+    client.force_login(head.user)
+    client.post(PAGE, {"name": "MIS sync", "scopes": ["decisions"]}, REMOTE_ADDR="192.0.2.9")
+    key = ApiKey.objects.for_school(school).get()
+    staff = Client()
+    staff.force_login(it_lead.user)
+    staff.post(reverse("schools:api_key_revoke", args=[key.pk]))
+    staff.post(reverse("schools:api_key_revoke", args=[key.pk]))  # a second revoke: no entry
+    entries = list(AuditEntry.objects.filter(school=school, record_type="apikey"))
+    assert [(e.action, e.username, e.record_id) for e in entries] == [
+        ("api_key_created", "head", str(key.pk)),
+        ("api_key_revoked", "itlead", str(key.pk)),
+    ]
+    assert entries[0].ip_address == "192.0.2.9"
+    assert key.prefix in entries[0].note and "decisions" in entries[0].note
+    assert key.key_hash not in "".join(e.note for e in entries)  # the key itself is never logged
+
+
+def test_a_key_is_never_deleted_nor_changed_into_another(school, head):
+    new = make_key(school, head, scopes=("decisions",))
+    key = new.key
+    with pytest.raises(ApiKeyKept):
+        key.delete()
+    with pytest.raises(ApiKeyKept):
+        ApiKey.objects.filter(pk=key.pk).delete()
+    with pytest.raises(ApiKeyKept, match="scopes"):
+        ApiKey.objects.filter(pk=key.pk).update(scopes=["decisions", "posts"])
+    key.scopes = ["decisions", "posts"]
+    with pytest.raises(ApiKeyKept, match="scopes"):
+        key.save()
+    key.refresh_from_db()
+    assert key.scopes == ["decisions"] and ApiKey.objects.filter(pk=key.pk).exists()
 
 
 def test_another_schools_key_cannot_be_revoked_or_seen_here(client, school, head):

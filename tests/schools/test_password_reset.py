@@ -122,3 +122,27 @@ def test_a_link_older_than_an_hour_does_not_work(client, ada):
 def test_a_made_up_link_does_not_work(client, ada):
     page = client.get(RESET + "MQ/abc-123/", follow=True)
     assert page.status_code == 200 and "This link does not work" in page.content.decode()
+
+
+def test_one_account_gets_a_few_links_an_hour_and_the_page_says_the_same(client, ada):
+    from smpolicy.schools.passwords import LINKS_PER_ACCOUNT_PER_HOUR
+
+    answers = [client.post(RESET, {"email": "ada@straits.sch.uk"}) for _ in range(6)]
+    assert len(mail.outbox) == LINKS_PER_ACCOUNT_PER_HOUR
+    assert {a.status_code for a in answers} == {302}  # nothing tells an asker the limit is hit
+    assert {a["Location"] for a in answers} == {reverse("schools:password_reset_done")}
+
+
+def test_one_client_is_stopped_after_its_allowance_and_told_when_to_come_back(client, ada):
+    from smpolicy.schools.passwords import ASKS_PER_CLIENT_PER_HOUR
+
+    here = {"REMOTE_ADDR": "203.0.113.7"}
+    for i in range(ASKS_PER_CLIENT_PER_HOUR):
+        assert client.post(RESET, {"email": f"someone{i}@example.com"}, **here).status_code == 302
+    refused = client.post(RESET, {"email": "ada@straits.sch.uk"}, **here)
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "try again in an hour" in page and 'value="ada@straits.sch.uk"' in page
+    assert mail.outbox == []
+    elsewhere = client.post(RESET, {"email": "ada@straits.sch.uk"}, REMOTE_ADDR="198.51.100.3")
+    assert elsewhere.status_code == 302 and len(mail.outbox) == 1

@@ -108,7 +108,7 @@ def test_every_default_still_holds(tmp_path) -> None:
     done = load(names, SMPOLICY_DATA_DIR=str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == (
-        "True 587 10 60 28800 Europe/London True ['127.0.0.1', 'localhost'] "
+        "True 587 10 60 28800 Europe/London False ['127.0.0.1', 'localhost'] "
         "http://127.0.0.1:8000 [] django.core.mail.backends.console.EmailBackend WARNING"
     )
 
@@ -132,7 +132,7 @@ def test_values_are_read_and_lists_split_on_commas(tmp_path) -> None:
 def test_an_empty_variable_counts_as_unset(tmp_path) -> None:
     done = load("EMAIL_PORT, settings.DEBUG", EMAIL_PORT="", DEBUG=" ", SMPOLICY_DATA_DIR=str(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["587", "True"]
+    assert done.stdout.split() == ["587", "False"]
 
 
 def test_other_mistakes_name_their_variable(tmp_path) -> None:

@@ -138,7 +138,7 @@ class AskForm(forms.Form):
             return
         groups: dict[str, list[tuple[str, str]]] = {"pupil": [], "parent": []}
         for pk, p in self.people.items():
-            groups.setdefault(p.role, []).append((pk, p.full_name))
+            groups.setdefault(p.role, []).append((pk, p.label))
         self.fields["person"].choices = [(UNSURE, "Nobody on the roster / rather not say")] + [
             (label, groups[role])
             for role, label in (("pupil", "Pupils"), ("parent", "Parents and carers"))
@@ -189,6 +189,60 @@ class AskForm(forms.Form):
         if permissions:
             situation["permissions"] = permissions
         return situation
+
+
+class WordsForm(forms.Form):
+    words = forms.CharField(
+        label="Ask in your own words",
+        help_text="For example: “a Year 5 girl sent me a friend request on Instagram”. The "
+        "questions below are filled in from it, for you to check before you ask.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# Where each of the contract's paths is answered on the form.
+_FORM_FIELD = {
+    "actor.role": "role",
+    "actor.age": "actor_age",
+    "action": "action",
+    "counterpart.role": "counterpart",
+    "counterpart.age": "counterpart_age",
+    "counterpart.on_roll": "on_roll",
+    "channel.account": "account",
+    "channel.platform": "platform",
+    "network": "network",
+    "device": "device",
+    "on_premises": "on_premises",
+    "content.about": "about",
+    "content.images_of": "images_of",
+}
+
+
+def initial_from(situation_answers: dict[str, Any]) -> dict[str, Any]:
+    """The form's initial answers from contract paths and values (smpolicy.asking.words)."""
+    initial: dict[str, Any] = {}
+    flags: list[str] = []
+    for path, value in situation_answers.items():
+        if path.startswith("content.") and path.removeprefix("content.") in v.CONTENT_FLAGS:
+            if value is True:
+                flags.append(path.removeprefix("content."))
+            continue
+        name = _FORM_FIELD.get(path)
+        if name is None:
+            continue
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        initial[name] = value
+    if flags:
+        initial["flags"] = flags
+    return initial
+
+
+def field_for(path: str) -> str | None:
+    if path.startswith("content.") and path.removeprefix("content.") in v.CONTENT_FLAGS:
+        return "flags"
+    return _FORM_FIELD.get(path)
 
 
 def _tri(target: dict[str, Any], key: str, answer: str | None) -> None:

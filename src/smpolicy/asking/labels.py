@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 ROLE = {
     "staff": "A member of staff",
     "volunteer": "A volunteer",
@@ -144,6 +146,39 @@ FIELD = {
 }
 
 
+# Who a report goes to, as a heading says it (short; the steps below give the full title).
+HEADING_TO = {
+    "dsl": "the DSL",
+    "headteacher": "the Headteacher",
+    "line_manager": "your line manager",
+    "senior_leadership": "the senior leadership team",
+    "local_authority_safeguarding_lead": "the Local Authority Safeguarding Lead",
+}
+# Actions where something came to the person: what they must not do is take it further.
+RECEIVED = {"receive_message": "Do not accept or reply"}
+URGENCY = ("immediately", "promptly", "before_acting")
+
+
+def heading(decision: dict[str, Any], action: str = "") -> str:
+    """The answer's heading. The verdict in words, except where "allowed, with conditions"
+    comes with reports to make: receiving a pupil's request broke no rule, but "Allowed" reads
+    as leave to go on, so the heading is then what the obligations say to do."""
+    reports = [ob for ob in decision["obligations"] if ob["kind"] == "report"]
+    if decision["verdict"] != "allowed_with_conditions" or not reports:
+        return VERDICT[decision["verdict"]]
+    reports.sort(key=lambda ob: URGENCY.index(ob["when"]) if ob["when"] in URGENCY else 9)
+    seen: list[str] = []
+    for ob in reports:
+        words = (f"{HEADING_TO.get(ob['to'], OBLIGATION_TO.get(ob['to'], ob['to']))} "
+                 f"{OBLIGATION_WHEN.get(ob['when'], ob['when'])}")
+        if words not in seen:
+            seen.append(words)
+    step = "report it to " + " and to ".join(seen)
+    if action in RECEIVED:
+        return f"{RECEIVED[action]}; {step}"
+    return step[0].upper() + step[1:]
+
+
 def obligation_text(obligation: dict[str, str]) -> str:
     """'Report it to the Designated Safeguarding Lead (or deputy), now.'"""
     kind = obligation["kind"]
@@ -157,3 +192,58 @@ def obligation_text(obligation: dict[str, str]) -> str:
     if to == "self":
         return f"{what}, {when}."
     return f"{what} — {OBLIGATION_TO.get(to, to)}, {when}."
+
+
+def describe(situation: dict[str, object]) -> list[tuple[str, str]]:
+    """A question asked, as the person who asked it would read it: (what, answer) pairs in the
+    page's words, for a subject access bundle. Nothing raw: no field names, no True or False."""
+
+    def yes_no(value: object) -> str:
+        return "Yes" if value else "No"
+
+    def part(name: str) -> dict[str, object]:
+        value = situation.get(name)
+        return value if isinstance(value, dict) else {}
+
+    out: list[tuple[str, str]] = []
+    actor, counterpart, channel = part("actor"), part("counterpart"), part("channel")
+    content, permissions = part("content"), part("permissions")
+    if actor.get("role"):
+        out.append(("Who was asking", ROLE.get(str(actor["role"]), str(actor["role"]))))
+    if actor.get("age") is not None:
+        out.append(("The pupil's age", str(actor["age"])))
+    if "new_starter" in actor:
+        out.append(("New to the school", yes_no(actor["new_starter"])))
+    if situation.get("action"):
+        action = str(situation["action"])
+        out.append(("What happened, or was to be done", ACTION.get(action, action)))
+    if counterpart.get("role"):
+        who = COUNTERPART.get(str(counterpart["role"]), str(counterpart["role"]))
+        if counterpart.get("age") is not None:
+            who += f", aged {counterpart['age']}"
+        if counterpart.get("on_roll"):
+            who += f" ({ON_ROLL.get(str(counterpart['on_roll']), '').lower()})"
+        out.append(("Who else was involved", who))
+    if channel.get("account"):
+        out.append(("Account or channel", ACCOUNT.get(str(channel["account"]),
+                                                       str(channel["account"]))))
+    if channel.get("platform"):
+        out.append(("Platform", str(channel["platform"]).replace("_", " ").title()))
+    for name, labels in (("network", NETWORK), ("device", DEVICE)):
+        if situation.get(name):
+            out.append((name.capitalize(), labels.get(str(situation[name]), str(situation[name]))))
+    if "on_premises" in situation:
+        out.append(("On the school's premises", yes_no(situation["on_premises"])))
+    about = [ABOUT.get(str(a), str(a)) for a in content.get("about") or []]  # type: ignore[union-attr]
+    if about:
+        out.append(("About", ", ".join(about)))
+    pictured = [IMAGES_OF.get(str(a), str(a)) for a in content.get("images_of") or []]  # type: ignore[union-attr]
+    if pictured:
+        out.append(("Pictures of", ", ".join(pictured)))
+    ticked = [text for flag, text in FLAGS.items() if content.get(flag) is True]
+    if ticked:
+        out.append(("What was true of it", "; ".join(ticked)))
+    for name, question in PERMISSIONS.items():
+        if name in permissions:
+            out.append((question, yes_no(permissions[name])))
+    return out

@@ -6,13 +6,24 @@ after the school changes its policy. Situations hold roles and facts, never name
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from smpolicy.policy.vocabulary import VERDICTS
-from smpolicy.schools.models import Person, SchoolOwned
+from smpolicy.schools.models import Person, SchoolOwned, SchoolOwnedQuerySet
+
+
+def kept_days() -> int:
+    return int(getattr(settings, "SMPOLICY_QUESTIONS_KEPT_DAYS", 90))
+
+
+class DecisionRecordQuerySet(SchoolOwnedQuerySet):
+    def expired(self, now: dt.datetime, days: int | None = None) -> DecisionRecordQuerySet:
+        """Questions asked longer ago than they are kept."""
+        return self.filter(created__lt=now - dt.timedelta(days=days or kept_days()))
 
 
 class DecisionRecord(SchoolOwned):
@@ -39,6 +50,8 @@ class DecisionRecord(SchoolOwned):
     pack = models.CharField(max_length=100)
     pack_version = models.CharField(max_length=50)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = DecisionRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]

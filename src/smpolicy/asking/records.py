@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from smpolicy.asking import labels
 from smpolicy.registers import declared_social_contact
 from smpolicy.schools.models import Person
 
@@ -42,10 +43,15 @@ def complete(situation: dict[str, Any], asker: Person | None, other: Person | No
             f"{other.full_name} is on the roster as a {other.get_role_display().lower()}, but "
             f"the answer to \u201cWho else is involved?\u201d says otherwise: change one of them."
         )
-    for key, words in (("age", "their age"), ("on_roll", "whether they are on roll")):
-        if key not in counterpart and key in party:
-            counterpart[key] = party[key]
-            filled.append(f"{words.capitalize()}, from the roster.")
+    # Say what the records say, not only that they said something.
+    if "age" not in counterpart and "age" in party:
+        counterpart["age"] = party["age"]
+        filled.append(f"Their age: {party['age']} (the roster's date of birth).")
+    elif "age" not in counterpart and other.is_pupil:
+        filled.append("The roster has no date of birth for them, so their age is not known.")
+    if "on_roll" not in counterpart and "on_roll" in party:
+        counterpart["on_roll"] = party["on_roll"]
+        filled.append(f"{labels.ON_ROLL.get(party['on_roll'], party['on_roll'])} (the roster).")
     permissions = situation.setdefault("permissions", {})
     if (
         asker is not None

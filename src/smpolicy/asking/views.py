@@ -9,10 +9,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from smpolicy.asking import labels, records
+from smpolicy.asking import labels, records, words
 from smpolicy.asking.engines import engine_for
-from smpolicy.asking.forms import AskForm
-from smpolicy.asking.models import DecisionRecord
+from smpolicy.asking.forms import AskForm, WordsForm, field_for, initial_from
+from smpolicy.asking.models import DecisionRecord, kept_days
 from smpolicy.policy import SituationError
 from smpolicy.policy.vocabulary import CONTENT_FLAGS
 from smpolicy.schools.access import requires
@@ -26,6 +26,22 @@ def ask(request: HttpRequest) -> HttpResponse:
     engine = engine_for(school)
     result: dict[str, Any] | None = None
     people = _pickable(school, person)
+    reading: dict[str, Any] | None = None
+    words_form = WordsForm()
+    asker_role = person.role if person is not None else "staff"
+    if request.method == "POST" and "read_words" in request.POST:
+        # POSTed, not a query string: what a person writes here stays out of addresses and logs.
+        words_form = WordsForm(request.POST)
+        initial: dict[str, Any] = {"role": asker_role}
+        if words_form.is_valid():
+            read = words.read_question(words_form.cleaned_data["words"], asker_role)
+            initial.update(initial_from({p: a.value for p, a in read.answers.items()}))
+            reading = _reading_view(read, AskForm(people=people))
+        form = AskForm(initial=initial, people=people)
+        status = 200 if words_form.is_valid() else 422
+        context = {"form": form, "result": None, "words_form": words_form, "reading": reading,
+                   "questions_kept_days": kept_days()}
+        return render(request, "asking/ask.html", context, status=status)
     if request.method == "POST":
         form = AskForm(request.POST, people=people)
         if form.is_valid():
@@ -46,13 +62,46 @@ def ask(request: HttpRequest) -> HttpResponse:
                     situation=situation,
                     decision=decision,
                 )
-                result = present(decision, engine.pack.clauses, situation)
+                result = present(decision, engine.pack.clauses, situation, form.picked())
                 result["filled"] = filled
     else:
         initial = {"role": person.role if person is not None else "staff"}
         form = AskForm(initial=initial, people=people)
     status = 422 if request.method == "POST" and not form.is_valid() else 200
-    return render(request, "asking/ask.html", {"form": form, "result": result}, status=status)
+    context = {"form": form, "result": result, "words_form": words_form, "reading": reading,
+               "questions_kept_days": kept_days()}
+    return render(request, "asking/ask.html", context, status=status)
+
+
+def _reading_view(read: words.Reading, form: AskForm) -> dict[str, Any]:
+    """What the sentence answered, in the form's words, and what it left for the person."""
+    answered = []
+    for path, answer in read.answers.items():
+        name = field_for(path)
+        if name is None or path == "actor.role":  # who is asking is the asker's own answer
+            continue
+        field = form.fields[name]
+        value = answer.value
+        if isinstance(value, bool) and name == "flags":
+            shown = labels.FLAGS.get(path.removeprefix("content."), path)
+        elif isinstance(value, bool):
+            shown = "Yes" if value else "No"
+        elif isinstance(value, list):
+            shown = ", ".join(str(dict(field.choices).get(x, x)) for x in value)
+        else:
+            shown = str(dict(getattr(field, "choices", ())).get(value, value))
+        answered.append({"question": field.label, "answer": shown, "words": answer.words})
+    ages = read.hints.get("age_range") or read.hints.get("actor_age_range")
+    left = [
+        form.fields[name].label
+        for name in ("action", "counterpart", "account", "platform")
+        if name not in {field_for(p) for p in read.answers}
+    ]
+    return {
+        "answered": answered,
+        "age_hint": f"{ages[0]} or {ages[1]} years old" if ages else "",
+        "left": left,
+    }
 
 
 def _pickable(school: Any, person: Any) -> list[Any]:
@@ -67,13 +116,14 @@ def _pickable(school: Any, person: Any) -> list[Any]:
 
 
 def present(
-    decision: dict[str, Any], clauses: dict[str, Any], situation: dict[str, Any]
+    decision: dict[str, Any], clauses: dict[str, Any], situation: dict[str, Any],
+    picked: Person | None = None,
 ) -> dict[str, Any]:
     """The decision in the words the page shows."""
-    report_url = _report_url(situation)
+    report_url = _report_url(situation, picked)
     return {
         "decision": decision,
-        "verdict_label": labels.VERDICT[decision["verdict"]],
+        "verdict_label": labels.heading(decision, situation.get("action", "")),
         "clauses": [
             {"id": cid, "section": clauses[cid].section, "text": clauses[cid].text}
             for cid in decision["clauses"]
@@ -90,19 +140,31 @@ def present(
     }
 
 
-def _report_url(situation: dict[str, Any]) -> str | None:
-    """The safeguarding report form, started from what was asked here."""
+def _report_url(situation: dict[str, Any], picked: Person | None = None) -> str | None:
+    """The safeguarding report form, started from every answer given here (and what the records
+    filled in), so nothing is asked twice."""
     try:
         base = reverse("safeguarding:report_new")
     except NoReverseMatch:
         return None
     content = situation.get("content", {})
+    counterpart = situation.get("counterpart", {})
+    channel = situation.get("channel", {})
+    on_premises = situation.get("on_premises")
     query = {
         "role": situation.get("actor", {}).get("role", ""),
         "action": situation.get("action", ""),
-        "counterpart": situation.get("counterpart", {}).get("role", ""),
-        "platform": situation.get("channel", {}).get("platform", ""),
-        "account": situation.get("channel", {}).get("account", ""),
+        "counterpart": counterpart.get("role", ""),
+        "age": str(counterpart["age"]) if "age" in counterpart else "",
+        "on_roll": counterpart.get("on_roll", ""),
+        "person": str(picked.pk) if picked is not None else "",
+        "platform": channel.get("platform", ""),
+        "account": channel.get("account", ""),
+        "network": situation.get("network", ""),
+        "device": situation.get("device", ""),
+        "on_premises": "" if on_premises is None else ("yes" if on_premises else "no"),
+        "about": ",".join(content.get("about") or []),
+        "images_of": ",".join(content.get("images_of") or []),
         "flags": ",".join(f for f in CONTENT_FLAGS if content.get(f)),
     }
     return f"{base}?{urlencode({k: x for k, x in query.items() if x})}"

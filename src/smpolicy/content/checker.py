@@ -8,7 +8,9 @@ and the finding is `block` if that makes the verdict `prohibited`, `warn` if it 
 approval or conditions (or advice, for governors), `info` if it changes nothing. A finding the
 checker is not sure of (confidence under 0.75) is never more than `warn`: a person looks.
 
-How findings map to facts (the policy's words in brackets):
+How findings map to facts: each kind's row in `kinds.py` gives the facts it always sets (for
+example `school_criticism`: `damaging_to_school`), the clause it cites otherwise and its label and
+advice. The facts that depend on the post are set here:
 - pupil_name: `about: pupils`; with pictures of people in the post, `images_of: pupils` (a named
   child is taken to be the child in the picture), and on the school's own account also
   `confidential` (names are never published with an image); without pictures, on a personal
@@ -16,19 +18,15 @@ How findings map to facts (the policy's words in brackets):
   nothing more (naming a pupil there is for the school's consent process).
 - staff_name: `about: staff`. parent_name: nothing (reported for information).
 - personal_email, personal_phone: a second situation, `share_contact_details` over the personal
-  e-mail or phone; the engine has no content flag for contact details in a post. Its verdict and
-  clauses join the result's only when it restricts.
-- school_name, school_logo: `school_branding`.
-- confidential: `confidential`. security_sensitive: `security_sensitive`.
+  e-mail or phone; the engine has no content flag for contact details in a post. Its verdict,
+  clauses, obligations and explanation join the post's decision when it restricts.
 - offensive: discriminatory words `discriminatory`; threats `illegal_conduct` (threatening
   messages are offences); obscene or abusive words `damaging_to_school` when the post names the
   school or someone (otherwise nothing: the policy does not police private language).
-- defamatory_risk: `defamatory`. illegal_conduct: `illegal_conduct`.
-- school_criticism: `damaging_to_school`, and `about: school_decisions` when about a decision.
+- school_criticism also sets `about: school_decisions` when about a decision (the rules say so).
 - face: `images_of: pupils` unless the post says who is shown (`images_of`): at a primary school
   the people photographed are mostly children, and consent is what must be checked.
-- inappropriate_image: `inappropriate` and `damaging_to_school`.
-- location_metadata (GPS in a picture): no flag; always `warn`, to remove before posting.
+- location_metadata (GPS in a picture): no fact; always `warn`, to remove before posting.
 
 The learned scorer (learning/scorer.py) may add a finding of a meaning-based kind for a sentence
 the rules left alone, marked `"source": "learned"`. It is a model's guess at wording no rule
@@ -45,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from smpolicy.content.images import ImageError, ImageReport, ImageSource, analyse
+from smpolicy.content.kinds import CONTACT, KINDS, NAMES
 from smpolicy.content.learning.scorer import learned_findings
 from smpolicy.content.school import SchoolContext
 from smpolicy.content.text import _ROLE_REF, TextFinding, check_text
@@ -54,7 +53,6 @@ from smpolicy.policy.engine import Decision
 
 MAX_IMAGES = 20
 SURE = 0.75
-NAME_KINDS = frozenset({"pupil_name", "staff_name", "parent_name"})
 RESTRICTIVE = frozenset({"prohibited", "needs_approval", "allowed_with_conditions"})
 _RANK = {verdict: rank for rank, verdict in enumerate(v.VERDICTS)}
 _SEVERITY = {
@@ -65,35 +63,6 @@ _SEVERITY = {
     "allowed": "info",
     "not_covered": "info",
 }
-# The clause a finding cites when the engine's answer for it names none of its own.
-_STAFF_CLAUSE = {
-    "pupil_name": "code.confidential-information",
-    "staff_name": "conduct.legislation",
-    "parent_name": "conduct.legislation",
-    "personal_email": "personal-info.contact-details",
-    "personal_phone": "personal-info.contact-details",
-    "school_name": "code.school-branding",
-    "school_logo": "code.school-branding",
-    "confidential": "code.confidential-information",
-    "security_sensitive": "code.confidential-information",
-    "offensive": "code.reputation",
-    "defamatory_risk": "code.reputation",
-    "illegal_conduct": "code.reputation",
-    "school_criticism": "code.reputation",
-    "face": "code.images",
-    "inappropriate_image": "code.reputation",
-    "location_metadata": "code.confidential-information",
-}
-_COMMUNITY_CLAUSE = {
-    **_STAFF_CLAUSE,
-    "offensive": "community.sanctions",
-    "defamatory_risk": "community.sanctions",
-    "illegal_conduct": "community.sanctions",
-    "school_criticism": "community.no-damaging-content",
-    "inappropriate_image": "community.inappropriate-content",
-}
-
-
 class PostError(ValueError):
     """A post the checker cannot read; the message names the field."""
 
@@ -250,7 +219,7 @@ def check_post(
             image_text.append((r, found))
             all_text.append((r.index, r.text, found))
     targeted = (
-        any(f.kind in NAME_KINDS or f.kind == "school_name" for _, _, fs in all_text for f in fs)
+        any(f.kind in NAMES or f.kind == "school_name" for _, _, fs in all_text for f in fs)
         or any(_ROLE_REF.search(t) for _, t, _ in all_text)
         or any(f.kind == "school_logo" for r in reports for f in r.findings)
     )
@@ -268,12 +237,6 @@ def check_post(
                     facts["confidential"] = True
             elif not official:
                 facts["confidential"] = True
-        elif k in ("school_name", "school_logo"):
-            facts["school_branding"] = True
-        elif k == "confidential":
-            facts["confidential"] = True
-        elif k == "security_sensitive":
-            facts["security_sensitive"] = True
         elif k == "offensive":
             if f.category == "discriminatory":
                 facts["discriminatory"] = True
@@ -281,12 +244,8 @@ def check_post(
                 facts["illegal_conduct"] = True
             elif targeted:
                 facts["damaging_to_school"] = True
-        elif k == "defamatory_risk":
-            facts["defamatory"] = True
-        elif k == "illegal_conduct":
-            facts["illegal_conduct"] = True
-        elif k == "school_criticism":
-            facts["damaging_to_school"] = True
+        elif k in KINDS:
+            facts.update(KINDS[k].facts)
         return facts
 
     def add_text(f: TextFinding, source: str, extra: dict[str, Any], guess: bool = False) -> None:
@@ -299,7 +258,7 @@ def check_post(
             ids = [school.names.people[i].id for i in f.people]
             if all(i is not None for i in ids):
                 out["people"] = ids
-        contact = f.kind if f.kind in ("personal_email", "personal_phone") else None
+        contact = f.kind if f.kind in CONTACT else None
         found.append(_Found(f.kind, f.confidence, text_facts(f), out, contact, guess))
 
     for f in text_findings:
@@ -314,14 +273,9 @@ def check_post(
     images_of = p.images_of or ["pupils"]
     for r in reports:
         for g in r.findings:
-            facts: dict[str, Any] = {}
+            facts: dict[str, Any] = dict(KINDS[g.kind].facts) if g.kind in KINDS else {}
             if g.kind == "face":
                 facts["images_of"] = list(images_of)
-            elif g.kind == "school_logo":
-                facts["school_branding"] = True
-            elif g.kind == "inappropriate_image":
-                facts["inappropriate"] = True
-                facts["damaging_to_school"] = True
             out = {"kind": g.kind, "image": r.index, "box": g.box, "confidence": g.confidence}
             out.update(g.extra)
             found.append(_Found(g.kind, g.confidence, facts, out))
@@ -348,36 +302,37 @@ def check_post(
         contact_decisions[kind] = d
         related.append({"about": kind, "situation": contact_situation, "decision": d.as_dict()})
 
-    verdict = main.verdict
-    clauses = list(main.clauses)
+    # The post's decision is the post's situation's joined with each contact detail's that
+    # restricts: a page showing the decision never heads "Allowed" above what must change.
+    decision = main.as_dict()
     for d in contact_decisions.values():
         if d.verdict in RESTRICTIVE:
-            if _RANK[d.verdict] < _RANK[verdict]:
-                verdict = d.verdict
-            clauses.extend(c for c in d.clauses if c not in clauses)
+            _join(decision, d)
+    verdict = decision["verdict"]
+    clauses = list(decision["clauses"])
 
-    defaults = _COMMUNITY_CLAUSE if community else _STAFF_CLAUSE
     findings = []
     for item in found:
         if item.contact:
             d = contact_decisions[item.contact]
             stricter = d.verdict in RESTRICTIVE
             new_clauses = list(d.clauses)
-        elif item.kind == "location_metadata":
+        elif KINDS[item.kind].always:
             d, stricter, new_clauses = None, False, []
         else:
             d = decide(_with_content(base, item.facts))
             stricter = _RANK[d.verdict] < _RANK[base_decision.verdict]
             new_clauses = [c for c in d.clauses if c not in base_decision.clauses]
-        if item.kind == "location_metadata":
-            severity = "warn"
+        row = KINDS[item.kind]
+        if row.always:
+            severity = row.always
         elif d is not None and stricter:
             severity = _SEVERITY[d.verdict]
         else:
             severity = "info"
         if severity == "block" and (item.confidence < SURE or item.learned):
             severity = "warn"
-        clause = new_clauses[0] if (stricter and new_clauses) else defaults[item.kind]
+        clause = new_clauses[0] if (stricter and new_clauses) else row.clause_for(community)
         findings.append(
             {
                 "kind": item.kind,
@@ -393,7 +348,7 @@ def check_post(
         "verdict": verdict,
         "clauses": clauses,
         "findings": findings,
-        "decision": main.as_dict(),
+        "decision": decision,
         "situation": situation,
     }
     if checks:
@@ -479,6 +434,25 @@ def _contact_situation(p: Post, kind: str) -> dict[str, Any]:
     if p.permissions is not None:
         situation["permissions"] = p.permissions
     return situation
+
+
+def _join(decision: dict[str, Any], other: Decision) -> None:
+    """``other``'s verdict (when stricter), clauses, obligations and explanation joined into
+    ``decision``, the dict of the post's own."""
+    if decision["verdict"] not in RESTRICTIVE:
+        # "Nothing in the policy stands against this" no longer holds: the other's words lead.
+        decision["explanation"] = ""
+    if _RANK[other.verdict] < _RANK[decision["verdict"]]:
+        decision["verdict"] = other.verdict
+    decision["clauses"] += [c for c in other.clauses if c not in decision["clauses"]]
+    decision["obligations"] += [
+        o for o in (ob.as_dict() for ob in other.obligations) if o not in decision["obligations"]
+    ]
+    decision["rules"] += [r for r in other.rules if r not in decision["rules"]]
+    if other.explanation and other.explanation not in decision["explanation"]:
+        decision["explanation"] = " ".join(
+            part for part in (other.explanation, decision["explanation"]) if part
+        )
 
 
 def _union(boxes: Sequence[list[int]]) -> list[int]:

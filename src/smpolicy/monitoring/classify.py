@@ -3,8 +3,10 @@ widget embedded in another site), a category the school counts as inappropriate,
 policy cares about.
 
 A widget is never a visit (a page that embeds a Like button is not a visit to Facebook), so a
-widget host is nothing here. A CDN host is kept: it counts towards a platform only where the same
-client also reached the platform's site or app in the same window (see scanner.py).
+widget host is nothing here, and nor is a request for an embed's path on a platform's own site
+host (``embedded``: www.youtube.com/embed/..., where a log keeps the path). A CDN host is
+kept: it counts towards a platform only where the same client also reached the platform's site
+or app in the same window (see scanner.py).
 
 Plain Python: no Django here.
 """
@@ -82,6 +84,11 @@ class Classifier:
                 self.cache.clear()
             self.cache[raw] = found
         return found  # type: ignore[no-any-return]
+
+    def embedded(self, host: str, path: str) -> bool:
+        """Whether ``path`` (with its query) on ``host`` is another site's embed of a platform,
+        as the catalogue's ``embeds`` say (only asked of hosts ``lookup`` keeps)."""
+        return self.catalogue.embedded(normal_host(host), path)
 
     def classify(self, raw: str) -> Classified | None:
         host = normal_host(raw)

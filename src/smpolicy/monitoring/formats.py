@@ -1,6 +1,8 @@
 """Log formats: Squid's native access.log, dnsmasq and Pi-hole query logs, Pi-hole FTL's query
-export (CSV), Zeek's dns.log and ssl.log (TSV with a #fields header, or JSON), and CSV with a
-header.
+export (CSV), Zeek's dns.log and ssl.log (TSV with a #fields header, or JSON), CSV with a header
+(filters' exports among them: Smoothwall's web filter log, Lightspeed's activity log),
+FortiGate's and Sophos Firewall's key=value syslog lines, CEF (as FortiGate and Sophos send it),
+and W3C extended logs with a ``#Fields:`` line (IIS, and proxies that write it).
 
 Every parser has the same shape: it takes the lines of one file (str, without line ends), a
 :class:`~smpolicy.monitoring.classify.Classifier` and a :class:`Tally`, and yields
@@ -13,7 +15,9 @@ the benchmark measures, splits with str methods, asks the classifier's dict befo
 and reads the time only for the lines it keeps.
 
 A request the filter refused (Squid's TCP_DENIED, a Pi-hole or dnsmasq block, a sinkholed DNS
-answer) is not a visit: it is counted as blocked and yields nothing.
+answer) is not a visit: it is counted as blocked and yields nothing. Where a log keeps the URL's
+path, a request for a platform's embed on its own site host (www.youtube.com/embed/...: the
+catalogue's ``embeds``) is a widget, so it yields nothing either.
 
 Plain Python: no Django here.
 """
@@ -22,6 +26,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +48,9 @@ __all__ = [
     "detect",
 ]
 
-FORMATS: tuple[str, ...] = ("squid", "dnsmasq", "pihole", "zeek", "csv")
+FORMATS: tuple[str, ...] = (
+    "squid", "dnsmasq", "pihole", "zeek", "csv", "fortigate", "sophos", "cef", "w3c"
+)
 #: How many bad lines a file keeps as samples.
 SAMPLES = 5
 SAMPLE_CHARS = 200
@@ -153,6 +161,7 @@ def count_squid(
     window opens (so the scanner may close old ones)."""
     get = classifier.cache.get
     lookup = classifier.lookup
+    embedded = classifier.embedded
     bad = tally.bad
     miss = _MISS
     width = counts.width
@@ -170,9 +179,15 @@ def count_squid(
             if line.strip():
                 bad(number, line)
             continue
+        path = ""
         if "/" in url:  # http://host[:port]/path; a CONNECT's is host:port
             parts = url.split("/", 3)
-            host = parts[2] if len(parts) > 2 and not parts[1] else parts[0]
+            if len(parts) > 2 and not parts[1]:
+                host = parts[2]
+                if len(parts) > 3:
+                    path = parts[3]
+            else:
+                host = parts[0]
         else:
             host = url
         found = get(host, miss)
@@ -193,6 +208,8 @@ def count_squid(
         code = p[3]
         if "DENIED" in code or code.endswith(("/403", "/407")):
             blocked += 1
+            continue
+        if path and embedded(host, "/" + path):
             continue
         index = ts // width
         if index != current_index:
@@ -362,7 +379,11 @@ def parse_zeek(
         if line[:1] == "#":
             if line.startswith("#separator"):
                 token = line[len("#separator") :].strip()
-                separator = token.encode().decode("unicode_escape") if token else "\t"
+                found = _zeek_separator(token)
+                if found is None:
+                    bad(number, line)
+                else:
+                    separator = found
             elif line.startswith("#fields"):
                 names = line.rstrip("\r").split(separator)[1:]
                 columns = {name: i for i, name in enumerate(names)}
@@ -389,6 +410,19 @@ def parse_zeek(
             continue
         yield host, ts, client, "-"
     tally.lines = number
+
+
+def _zeek_separator(token: str) -> str | None:
+    """The separator a "#separator \\x09" line names; None when it names none ("\\x0")."""
+    if not token:
+        return "\t"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an unknown escape ("\\=") is not a separator either
+        try:
+            found = token.encode().decode("unicode_escape")
+        except (UnicodeDecodeError, DeprecationWarning):
+            return None
+    return found or None
 
 
 _SKIP: Any = ("", 0.0, "", "")
@@ -432,15 +466,22 @@ def _zeek_json(line: str, options: ParseOptions) -> Any:
 
 # -- CSV with a header, and Pi-hole FTL's query export ----------------------------------------
 
-_TIME_COLUMNS = ("timestamp", "time", "ts", "datetime", "date_time", "date", "@timestamp")
+# Header names after normal_header(): lower case, spaces as "_" ("Source IP" is source_ip).
+_TIME_COLUMNS = ("timestamp", "time", "ts", "datetime", "date_time", "date", "@timestamp",
+                 "date_and_time", "access_time")
 _CLIENT_COLUMNS = ("client", "client_ip", "clientip", "src_ip", "source_ip", "src", "source",
-                   "ip", "address", "id.orig_h", "c-ip")
+                   "ip", "address", "ip_address", "id.orig_h", "c-ip")
 _USER_COLUMNS = ("user", "username", "login", "user_name", "cs-username")
 _HOST_COLUMNS = ("domain", "host", "hostname", "query", "server_name", "sni", "site", "url",
                  "dest_host", "cs-host", "destination")
 _ACTION_COLUMNS = ("action", "status", "result", "disposition", "verdict")
+# An HTTP status the filter answered with in place of the site (Smoothwall's "Code" column).
+_CODE_COLUMNS = ("code", "status_code", "http_status", "sc-status")
+_REFUSED_CODES = frozenset({"403", "407"})
 _BLOCK_WORDS = frozenset({"blocked", "block", "denied", "deny", "refused", "reject", "rejected",
-                          "dropped", "drop", "filtered", "tcp_denied"})
+                          "dropped", "drop", "filtered", "tcp_denied",
+                          # Lightspeed: sent to the block page (or elsewhere) instead of the site
+                          "redirected"})
 # Pi-hole FTL query statuses that mean the query was blocked (FTL's documentation, "Query status").
 _FTL_BLOCKED = frozenset({"1", "4", "5", "6", "7", "8", "9", "10", "11", "15", "16"})
 
@@ -452,15 +493,25 @@ def _column(header: list[str], names: tuple[str, ...]) -> int:
     return -1
 
 
+def normal_header(name: str) -> str:
+    """A column's name as the scanner looks it up: case and runs of spaces ignored."""
+    return "_".join(name.lower().split())
+
+
 def csv_columns(header_line: str) -> dict[str, int] | None:
     """The columns this scanner reads, by position; None when the header lacks a time, a
     client or a host."""
     try:
-        header = [c.strip().lower() for c in next(csv.reader([header_line]))]
+        header = [normal_header(c) for c in next(csv.reader([header_line]))]
     except (csv.Error, StopIteration):
         return None
+    time = _column(header, _TIME_COLUMNS)
     found = {
-        "time": _column(header, _TIME_COLUMNS),
+        "time": time,
+        # A date and a time in columns of their own are read together.
+        "date": header.index("date") if time >= 0 and header[time] == "time"
+        and "date" in header else -1,
+        "code": _column(header, _CODE_COLUMNS),
         "client": _column(header, _CLIENT_COLUMNS),
         "user": _column(header, _USER_COLUMNS),
         "host": _column(header, _HOST_COLUMNS),
@@ -493,18 +544,22 @@ def parse_csv(
         except (csv.Error, StopIteration):
             bad(number, line)
             continue
-        if len(row) < max(columns["time"], columns["client"], columns["host"]) + 1:
+        if len(row) < max(columns["time"], columns["client"], columns["host"],
+                          columns["date"]) + 1:
             bad(number, line)
             continue
-        ts = _any_time(row[columns["time"]], options)
+        stamp = row[columns["time"]]
+        if columns["date"] >= 0:
+            stamp = f"{row[columns['date']].strip()} {stamp.strip()}"
+        ts = _any_time(stamp, options)
         if ts is None:
             bad(number, line)
             continue
-        host = row[columns["host"]].strip()
-        if "/" in host:  # a URL: its host
-            parts = host.split("/", 3)
-            host = parts[2] if len(parts) > 2 and not parts[1] else parts[0]
-        if not host or lookup(host) is None:
+        host, path = url_parts(row[columns["host"]])
+        if not host or lookup(host) is None or (path and classifier.embedded(host, path)):
+            continue
+        if 0 <= columns["code"] < len(row) and row[columns["code"]].strip() in _REFUSED_CODES:
+            tally.blocked += 1
             continue
         if columns["action"] >= 0 and len(row) > columns["action"]:
             action = row[columns["action"]].strip().lower()
@@ -516,6 +571,21 @@ def parse_csv(
         user = row[columns["user"]].strip() if 0 <= columns["user"] < len(row) else ""
         yield host, ts, row[columns["client"]].strip(), user or "-"
     tally.lines = number
+
+
+def url_parts(text: str) -> tuple[str, str]:
+    """The host and the path (with its query) of a URL ("https://host:443/path?q",
+    "host/path", "host"; "/path" has no host); the path is "" when there is none."""
+    text = text.strip()
+    if text[:1] == "/" and text[1:2] != "/":
+        return "", text
+    if "/" not in text:
+        return text, ""
+    parts = text.split("/", 3)
+    if len(parts) > 2 and not parts[1]:  # scheme://host/path or //host/path
+        return parts[2], "/" + parts[3] if len(parts) > 3 else ""
+    host, _, rest = text.partition("/")
+    return host, "/" + rest
 
 
 def parse_pihole(
@@ -538,6 +608,315 @@ def _chain(head: list[str], rest: Iterator[str]) -> Iterator[str]:
     yield from rest
 
 
+# -- FortiGate and Sophos Firewall: key=value syslog lines ------------------------------------
+# date=2026-11-20 time=08:41:07 devname="FGT60F" logid="0316013057" type="utm" \
+#   subtype="webfilter" eventtime=1795164067... srcip=10.30.0.17 hostname="www.facebook.com" \
+#   action="passthrough" url="https://www.facebook.com/" user="" ...          (FortiOS)
+# device="SFW" date=2026-11-20 time=08:41:07 timezone="GMT" log_type="Content Filtering" \
+#   log_subtype="Allowed" user_name="" src_ip=10.30.0.17 url="https://www.facebook.com/" \
+#   domain=www.facebook.com ...                                               (Sophos Firewall)
+# A syslog prefix ("Nov 20 08:41:07 fw ", "<189>") may come first.
+
+_PAIR = re.compile(r'([A-Za-z_][\w.\-]*)=("(?:[^"\\]|\\.)*"|\S*)')
+_KV_CLIENT = ("srcip", "src_ip", "src")
+_KV_USER = ("user", "user_name", "unauthuser", "srcuser")
+_KV_HOST = ("hostname", "qname", "domain", "fqdn", "url")
+# FortiGate's action and utmaction, Sophos's log_subtype ("Denied") and status ("Deny").
+_KV_ACTION = ("action", "utmaction", "log_subtype", "status")
+_FORTIGATE_KEYS = frozenset({"logid", "devname", "devid", "eventtime", "vd"})
+_SOPHOS_KEYS = frozenset({"log_type", "log_component", "log_subtype", "device_name", "log_id"})
+_OFFSET = re.compile(r"[+-]\d{2}:?\d{2}$")
+
+
+def key_values(line: str) -> dict[str, str]:
+    """The ``key=value`` and ``key="quoted value"`` pairs of a line, quotes taken off."""
+    pairs: dict[str, str] = {}
+    for key, value in _PAIR.findall(line):
+        if len(value) > 1 and value[0] == '"' and value[-1] == '"':
+            value = value[1:-1].replace('\\"', '"')
+        pairs[key] = value
+    return pairs
+
+
+def field_value(line: str, key: str, start: int = 0) -> str | None:
+    """The value of one ``key=value`` (or ``key="quoted"``) in a line, without parsing the rest
+    of it: most lines of a firewall's log are about hosts the scanner does not care about, and
+    finding one field is a fraction of the cost of reading them all. None when it is not there."""
+    token = key + "="
+    at = line.find(token, start)
+    while at > 0 and line[at - 1] not in " \t>|":  # "user_name=" is not "name="
+        at = line.find(token, at + 1)
+    if at < 0:
+        return None
+    begin = at + len(token)
+    if line[begin : begin + 1] == '"':
+        end = line.find('"', begin + 1)
+        while end > 0 and line[end - 1] == "\\":
+            end = line.find('"', end + 1)
+        return line[begin + 1 : end].replace('\\"', '"') if end > 0 else line[begin + 1 :]
+    end = line.find(" ", begin)
+    return line[begin:] if end < 0 else line[begin:end]
+
+
+def _first(record: dict[str, str], names: tuple[str, ...]) -> str:
+    for name in names:
+        value = record.get(name)
+        if value and value != "-":
+            return value
+    return ""
+
+
+def _refused(value: str) -> bool:
+    value = value.strip().lower()
+    return value in _BLOCK_WORDS or "denied" in value or value.startswith("deny")
+
+
+def _kv_time(record: dict[str, str], options: ParseOptions) -> float | None:
+    if record.get("eventtime"):
+        return _epoch(record["eventtime"])
+    if record.get("timestamp"):
+        return _any_time(record["timestamp"], options)
+    date, time = record.get("date", ""), record.get("time", "")
+    if not date or not time:
+        return None
+    zone = record.get("tz", "")  # FortiOS: tz="+0000"
+    stamp = f"{date}T{time}"
+    if _OFFSET.match(zone):
+        stamp += zone
+    return _any_time(stamp, options)
+
+
+def parse_keyvalue(
+    lines: Iterable[str], classifier: Classifier, tally: Tally, options: ParseOptions
+) -> Iterator[Event]:
+    """FortiGate's and Sophos Firewall's logs: one record of key=value pairs a line."""
+    lookup = classifier.lookup
+    bad = tally.bad
+    number = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        # The host first, read alone: the whole record only for a host the classifier keeps.
+        for name in _KV_HOST:
+            raw = field_value(line, name)
+            if raw and raw != "-":
+                break
+        else:
+            raw = ""
+        if raw:
+            quick = url_parts(raw)[0]
+            if quick and lookup(quick) is None:
+                continue
+        elif "=" in line:
+            continue  # a record about no host (a traffic log's session): nothing to look at
+        record = key_values(line)
+        ts = _kv_time(record, options) if len(record) >= 3 else None
+        if ts is None:
+            bad(number, line)
+            continue
+        host, path = url_parts(_first(record, _KV_HOST))
+        if not path:  # FortiGate's url is the path alone ("/bizsquads"), beside its hostname
+            path = url_parts(record.get("url", ""))[1]
+        if not host or lookup(host) is None or (path and classifier.embedded(host, path)):
+            continue
+        if any(_refused(record.get(name, "")) for name in _KV_ACTION):
+            tally.blocked += 1
+            continue
+        yield host, ts, _first(record, _KV_CLIENT) or "-", _first(record, _KV_USER) or "-"
+    tally.lines = number
+
+
+# -- CEF (ArcSight's Common Event Format) -----------------------------------------------------
+# [syslog prefix] CEF:0|Fortinet|Fortigate|v7.2.5|13312|utm:webfilter ftgd_allow passthrough|3|\
+#   FTNTFGTeventtime=1795164067 src=10.30.0.17 duser=bob dhost=www.facebook.com act=passthrough
+# CEF:0|sophos|sophos central|1.0|Event::Endpoint::WebFilteringBlocked|Access to \
+#   'www.instagram.com' was blocked by policy|5|rt=2026-11-20T08:53:30.000Z suser=... \
+#   source_info_ip=10.30.0.21 dhost=PUPIL-LAPTOP-07
+# Header fields are split on "|" (escaped as "\|"); the extension's values run to the next
+# " key=" ("=" in a value is escaped as "\="). The site is the extension's dhost or request;
+# Sophos Central names it only in the event's name, quoted (its dhost is the computer).
+
+_CEF_SPLIT = re.compile(r"(?<!\\)\|")
+_CEF_KEY = re.compile(r"(?:^|(?<=\s))([\w.\[\]-]+)=")
+_CEF_TIME = ("rt", "end", "start", "FTNTFGTeventtime", "deviceReceiptTime")
+_CEF_CLIENT = ("src", "source_info_ip")
+_CEF_USER = ("suser", "duser")
+_CEF_QUOTED = re.compile(r"'([^' ]+)'")
+_CEF_DATE = re.compile(r"([A-Z][a-z]{2}) (\d{1,2}) (\d{4}) (\d{2}):(\d{2}):(\d{2})")
+
+
+def cef_extension(text: str) -> dict[str, str]:
+    """A CEF extension's key=value pairs, unescaped."""
+    found: dict[str, str] = {}
+    matches = list(_CEF_KEY.finditer(text))
+    for match, after in zip(matches, [*matches[1:], None], strict=False):
+        end = after.start() if after is not None else len(text)
+        value = text[match.end() : end].strip()
+        if "\\" in value:
+            value = (value.replace("\\=", "=").replace("\\n", " ").replace("\\r", " ")
+                     .replace("\\\\", "\\"))
+        found[match.group(1)] = value
+    return found
+
+
+def _cef_time(record: dict[str, str], prefix: str, stamps: _Stamps,
+              options: ParseOptions) -> float | None:
+    for name in _CEF_TIME:
+        text = record.get(name, "")
+        if not text:
+            continue
+        if text.isdigit():
+            return _epoch(text)
+        match = _CEF_DATE.match(text)  # "Nov 20 2026 08:41:07" (CEF's other time form)
+        month = _MONTHS.get(match.group(1)) if match else None
+        if match and month:
+            try:
+                moment = dt.datetime(int(match.group(3)), month, int(match.group(2)),
+                                     *(int(g) for g in match.groups()[3:]),
+                                     tzinfo=dt.UTC if text.endswith(("UTC", "GMT", "Z"))
+                                     else options.timezone)
+                return _sane(moment.timestamp())
+            except (ValueError, OverflowError):
+                return None
+        return _any_time(text, options)
+    prefix = prefix.strip()
+    if prefix[:1] == "<":  # a syslog priority, "<189>"
+        prefix = prefix.partition(">")[2]
+    if prefix[:3] in _MONTHS and prefix[3:4] == " ":
+        return stamps.syslog(prefix[:15])
+    if prefix[:4].isdigit():
+        return _iso_time(prefix.split()[0], options)
+    return None
+
+
+def parse_cef(
+    lines: Iterable[str], classifier: Classifier, tally: Tally, options: ParseOptions
+) -> Iterator[Event]:
+    lookup = classifier.lookup
+    bad = tally.bad
+    stamps = _Stamps(options)
+    number = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        at = line.find("CEF:")
+        header = _CEF_SPLIT.split(line[at + 4 :], 7) if at >= 0 else []
+        if len(header) < 8 or not header[0].strip().isdigit():
+            bad(number, line)
+            continue
+        # The site first, read alone (dhost, request, or a name's quoted host): the whole
+        # extension only for a site the classifier keeps.
+        ext = header[7]
+        dhost = field_value(ext, "dhost")
+        request = field_value(ext, "request")
+        quoted = _CEF_QUOTED.search(header[5])
+        candidates = [c for c in (dhost, url_parts(request.replace("\\=", "="))[0]
+                                  if request else None, url_parts(quoted.group(1))[0]
+                                  if quoted else None) if c]
+        if candidates and all(lookup(c) is None for c in candidates):
+            continue
+        record = cef_extension(ext)
+        ts = _cef_time(record, line[:at], stamps, options)
+        if ts is None:
+            bad(number, line)
+            continue
+        # FortiGate's request is the path alone beside dhost; others' is the whole URL.
+        requested, path = url_parts(record.get("request", ""))
+        host = record.get("dhost", "")
+        if not host or lookup(host) is None:
+            host = requested
+        if not host or lookup(host) is None:
+            quoted = _CEF_QUOTED.search(header[5])
+            host, path = url_parts(quoted.group(1)) if quoted else ("", "")
+        if not host or lookup(host) is None or (path and classifier.embedded(host, path)):
+            continue
+        if _refused(record.get("act", "")) or "blocked" in header[4].lower():
+            tally.blocked += 1
+            continue
+        yield host, ts, _first(record, _CEF_CLIENT) or "-", _first(record, _CEF_USER) or "-"
+    tally.lines = number
+
+
+# -- W3C extended log format (IIS, and proxies that write it) -------------------------------
+# #Software: Microsoft Internet Information Services 10.0
+# #Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip ...
+# 2026-11-20 08:41:07 10.0.0.1 GET / - 443 - 10.30.0.17 ...
+# Times are UTC (the W3C's working draft says so, and IIS writes them so); "-" is an empty
+# field; a value with spaces is quoted (Blue Coat) or has "+" for them (IIS).
+
+_W3C_HOST = ("cs-host", "cs(host)", "r-host", "x-host", "cs-uri")
+_W3C_PATH = ("cs-uri-stem", "cs-uri-path", "cs-uri")
+_W3C_ACTION = ("s-action", "sc-filter-result", "x-action", "action")
+
+
+def _w3c_columns(names: list[str]) -> dict[str, int] | None:
+    index = {name.lower(): i for i, name in enumerate(names)}
+    host = next((index[n] for n in _W3C_HOST if n in index), -1)
+    if "time" not in index or "c-ip" not in index or host < 0:
+        return None
+    return {
+        "date": index.get("date", -1), "time": index["time"], "client": index["c-ip"],
+        "host": host, "user": index.get("cs-username", -1), "width": len(names),
+        "path": next((index[n] for n in _W3C_PATH if n in index), -1),
+        "actions": [index[n] for n in _W3C_ACTION if n in index],  # type: ignore[dict-item]
+    }
+
+
+def parse_w3c(
+    lines: Iterable[str], classifier: Classifier, tally: Tally, options: ParseOptions
+) -> Iterator[Event]:
+    lookup = classifier.lookup
+    bad = tally.bad
+    columns: dict[str, Any] | None = None
+    day = ""  # the #Date directive's, for logs with a time but no date field
+    number = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if line[:1] == "#":
+            directive = line[:8].lower()
+            if directive == "#fields:":
+                columns = _w3c_columns(line[8:].split())
+                if columns is None:  # no time, client or host: nothing here can be read
+                    bad(number, line)
+            elif directive.startswith("#date:"):
+                day = line[6:].strip().split(" ")[0]
+            continue
+        if columns is None:
+            bad(number, line)
+            continue
+        if '"' in line:
+            try:
+                cells = next(csv.reader([line.strip()], delimiter=" ", skipinitialspace=True))
+            except (csv.Error, StopIteration):
+                bad(number, line)
+                continue
+        else:
+            cells = line.split()
+        if len(cells) != columns["width"]:
+            bad(number, line)
+            continue
+        date = cells[columns["date"]] if columns["date"] >= 0 else day
+        ts = _iso_time(f"{date}T{cells[columns['time']]}+00:00", options) if date else None
+        if ts is None:
+            bad(number, line)
+            continue
+        host = url_parts(cells[columns["host"]])[0]
+        if host in ("-", "") or lookup(host) is None:
+            continue
+        path = cells[columns["path"]] if columns["path"] >= 0 else ""
+        if path[:1] != "/":  # cs-uri, the whole URL
+            path = url_parts(path)[1]
+        if path and classifier.embedded(host, path):
+            continue
+        if any(_refused(cells[i]) for i in columns["actions"]):
+            tally.blocked += 1
+            continue
+        user = cells[columns["user"]] if columns["user"] >= 0 else "-"
+        yield host, ts, cells[columns["client"]], user or "-"
+    tally.lines = number
+
+
 # -- times ------------------------------------------------------------------------------------
 
 
@@ -558,15 +937,58 @@ def _iso_time(text: str, options: ParseOptions) -> float | None:
 
 
 def _any_time(text: str, options: ParseOptions) -> float | None:
-    """A POSIX time (seconds, or milliseconds when it is that large) or an ISO 8601 time."""
+    """A POSIX time (seconds, or milli-, micro- or nanoseconds when it is that large), an ISO
+    8601 time, or a UK one: day first ("24/11/2026 10:00", "24-11-2026 10:00:05", "24.11.2026")."""
     text = text.strip()
-    if text[:1].isdigit() and ("-" not in text and ":" not in text):
-        try:
-            value = float(text)
-        except ValueError:
+    if text[:1].isdigit() and ("-" not in text and ":" not in text and "/" not in text
+                               and text.count(".") <= 1):
+        return _epoch(text)
+    found = _iso_time(text, options)
+    if found is None and text[:1].isdigit():
+        found = _day_first(text, options)
+    return found
+
+
+def _epoch(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    # Milliseconds (Pi-hole, CEF's rt), micro- or nanoseconds (FortiOS 7's eventtime).
+    if value > 1e17:
+        value /= 1e9
+    elif value > 1e14:
+        value /= 1e6
+    elif value > 1e11:
+        value /= 1e3
+    return _sane(value)
+
+
+_DAY_FIRST = re.compile(
+    r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})"
+    r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s*([AaPp][Mm])?)?$"
+)
+
+
+def _day_first(text: str, options: ParseOptions) -> float | None:
+    """A UK date, day first, with or without a time (in the school's zone: a filter's export
+    writes the time the school reads)."""
+    match = _DAY_FIRST.match(text)
+    if match is None:
+        return None
+    day, month, year, hour, minute, second, fraction, half = match.groups()
+    hours = int(hour or 0)
+    if half:
+        if not 1 <= hours <= 12:
             return None
-        return _sane(value / 1000 if value > 1e11 else value)
-    return _iso_time(text, options)
+        hours = hours % 12 + (12 if half.lower() == "pm" else 0)
+    try:
+        moment = dt.datetime(int(year), int(month), int(day), hours, int(minute or 0),
+                             int(second or 0), int((fraction or "0").ljust(6, "0")),
+                             tzinfo=options.timezone)
+        return _sane(moment.timestamp())
+    except (ValueError, OverflowError):
+        return None
 
 
 def _sane(ts: float) -> float | None:
@@ -585,6 +1007,10 @@ PARSERS: dict[str, Parser] = {
     "pihole": parse_pihole,
     "zeek": parse_zeek,
     "csv": parse_csv,
+    "fortigate": parse_keyvalue,
+    "sophos": parse_keyvalue,
+    "cef": parse_cef,
+    "w3c": parse_w3c,
 }
 
 
@@ -613,17 +1039,29 @@ def detect(sample: list[str]) -> str | None:
     lines = [line for line in sample if line.strip()]
     if not lines:
         return None
+    if any(line[:8].lower() == "#fields:" or line.startswith(("#Software:", "#Version:"))
+           for line in lines):
+        return "w3c"
     if any(line.startswith(("#separator", "#fields", "#path")) for line in lines):
         return "zeek"
     data = [line for line in lines if not line.startswith("#")] or lines
     first = data[0]
     if first.lstrip()[:1] == "{":
         return "zeek" if '"id.orig_h"' in first or '"ts"' in first else None
+    head = data[:20]
+    if sum("CEF:" in line for line in head) * 2 > len(head):
+        return "cef"
+    keys = [set(key_values(line)) for line in head if line.count("=") >= 3]
+    if len(keys) * 2 > len(head):
+        if sum(bool(k & _SOPHOS_KEYS) for k in keys) * 2 > len(keys):
+            return "sophos"
+        if sum(bool(k & _FORTIGATE_KEYS) for k in keys) * 2 > len(keys):
+            return "fortigate"
     columns = csv_columns(first)
     if columns is not None:
         return "pihole" if columns["ftl"] else "csv"
     votes = {"squid": 0, "dnsmasq": 0}
-    for line in data[:20]:
+    for line in head:
         if " query[" in line or "dnsmasq[" in line or "pihole-FTL[" in line:
             votes["dnsmasq"] += 1
         p = line.split(None, 8)

@@ -1,6 +1,6 @@
 """Writing findings: JSON Lines (the contract's objects, then the summary line), CSV (the
-contract's fields as columns; the summary goes to standard error so the file stays a table), or a
-table for people to read.
+contract's fields as columns, the situation as JSON in its cell; the summary goes to standard
+error so the file stays a table), or a table for people to read.
 
 Plain Python: no Django here.
 """
@@ -36,9 +36,7 @@ class Writer:
 
     def _csv_line(self, values: Iterable[Any]) -> None:
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow(
-            "" if v is None else v for v in values
-        )
+        csv.writer(buffer, lineterminator="\n").writerow(_cell(v) for v in values)
         self.out.write(buffer.getvalue().encode())
 
     def write(self, findings: Iterable[Finding]) -> None:
@@ -59,6 +57,15 @@ class Writer:
             self.out.write(_table(self._rows).encode())
             self.out.write(("\n" + summary_text(summary) + "\n").encode())
         self.out.flush()
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: nothing for None, JSON for true/false and the situation (an object)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | dict):
+        return orjson.dumps(value).decode()
+    return value
 
 
 _TABLE_COLUMNS = (

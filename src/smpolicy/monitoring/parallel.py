@@ -7,8 +7,9 @@ the file's order, so the scanner merges them and closes old windows as it goes, 
 reads the file in one stream: memory stays flat whatever the size of the file, and the findings
 are the same.
 
-Only for plain (not gzip) files in the formats whose lines stand alone (Squid, dnsmasq): a gzip
-stream cannot be entered in the middle, and Zeek's and CSV's lines need the header above them.
+Only for plain (not gzip) files in the formats whose lines stand alone (Squid, dnsmasq, the
+firewalls' key=value and CEF lines): a gzip stream cannot be entered in the middle, and Zeek's,
+CSV's and W3C's lines need the header above them.
 
 Plain Python: no Django here.
 """
@@ -28,7 +29,7 @@ from smpolicy.monitoring.reading import GZIP_MAGIC, read_lines
 __all__ = ["PARALLEL_FORMATS", "SEGMENT", "eligible", "segment_counts", "segments"]
 
 SEGMENT = 16 << 20
-PARALLEL_FORMATS = frozenset({"squid", "dnsmasq"})
+PARALLEL_FORMATS = frozenset({"squid", "dnsmasq", "fortigate", "sophos", "cef"})
 #: Smaller files are read in one stream: starting workers would cost more than it saves.
 MINIMUM = 2 * SEGMENT
 

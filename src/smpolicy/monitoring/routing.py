@@ -7,8 +7,10 @@ report obligation (a parent on the guest WiFi, staff use that is only monitored)
 reviews the network findings: ``route`` answers ``"none"`` for it.
 
 Works on a :class:`~smpolicy.monitoring.scanner.Finding`, on the web app's Finding model (both
-keep the obligations) and on a contract finding dict (the situation is then rebuilt from its
-fields and put to the engine again).
+keep the obligations) and on a contract finding dict. Each carries the situation the scanner put
+to the engine (``situation``: the network's ``on_premises``, the device...): a finding without
+its obligations is decided again from that same situation, never from one rebuilt from its
+other fields, so the same finding cannot be decided twice, differently.
 
 Plain Python: no Django here.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from smpolicy.monitoring.scanner import copy_situation
 from smpolicy.policy import Engine, default_engine
 
 __all__ = ["NOBODY", "URGENCY", "recipients", "route", "situation_for"]
@@ -40,19 +43,15 @@ def _field(finding: Any, name: str) -> Any:
 
 
 def situation_for(finding: Any) -> dict[str, Any]:
-    """The decisions contract's situation a finding stands for: who reached what, where."""
-    actor: dict[str, Any] = {"role": _field(finding, "role") or "public"}
-    age = _field(finding, "age")
-    if age is not None:
-        actor["age"] = age
-    situation: dict[str, Any] = {"actor": actor, "action": "access", "on_premises": True}
-    if _field(finding, "network"):
-        situation["network"] = _field(finding, "network")
-    if _field(finding, "platform"):
-        situation["channel"] = {"platform": _field(finding, "platform")}
-    else:
-        situation["content"] = {"inappropriate": True}
-    return situation
+    """The decisions contract's situation the scanner decided the finding from (a copy): who
+    reached what, where, on what. Raises ValueError for a finding that does not carry one."""
+    situation = _field(finding, "situation")
+    if not isinstance(situation, Mapping) or not situation:
+        raise ValueError(
+            "this finding carries no situation (the one the scan decided it from); "
+            "scan the log again to have one"
+        )
+    return copy_situation(situation)
 
 
 def _obligations(finding: Any, engine: Engine | None) -> list[Mapping[str, Any]]:

@@ -18,7 +18,9 @@ How a finding is made (../shared/contracts/log-scan.md):
 4. Who the client is comes from people.csv (a login in the log wins over an address), else from
    the network the address is in (networks.yaml: a parent or visitor on the guest WiFi).
 5. Each distinct situation is put to the decision engine once; a finding is reported when the
-   verdict is not ``allowed``. Staff use of social media on school IT is ``allowed`` citing
+   verdict is not ``allowed``. The finding keeps that situation (``situation``, with the
+   network's ``on_premises`` and the device): recording and routing decide from it, so a finding
+   is never decided twice, differently. Staff use of social media on school IT is ``allowed`` citing
    ``monitoring``: it is reported, with that clause, only when asked for (``staff=True``).
 
 Plain Python: no Django here.
@@ -30,7 +32,7 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -66,6 +68,11 @@ FINDING_FIELDS: tuple[str, ...] = (
     "requests",
     "first_seen",
     "last_seen",
+    # Added to the contract (fields are only ever added): where and on what, and the situation
+    # the engine decided; every later step decides from it.
+    "device",
+    "on_premises",
+    "situation",
 )
 DEFAULT_WINDOW = 3600
 _UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400, "day": 86400}
@@ -111,7 +118,8 @@ def iso(ts: float) -> str:
 class Finding:
     """One finding: the contract's fields (``as_dict``), and what the app needs besides: the
     person's name and age where known, the engine's obligations, the window and a fingerprint
-    that is the same whenever the same log is scanned again."""
+    that is the same whenever the same log is scanned again. ``situation`` is the one the engine
+    decided: shared by findings of the same situation, so never changed in place."""
 
     clause: str
     verdict: str
@@ -133,6 +141,8 @@ class Finding:
     device: str | None = None
     obligations: tuple[Mapping[str, str], ...] = ()
     clauses: tuple[str, ...] = ()
+    on_premises: bool = True
+    situation: Mapping[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -148,6 +158,9 @@ class Finding:
             "requests": self.requests,
             "first_seen": iso(self.first_seen),
             "last_seen": iso(self.last_seen),
+            "device": self.device,
+            "on_premises": self.on_premises,
+            "situation": copy_situation(self.situation),
         }
 
     @property
@@ -166,6 +179,11 @@ class Finding:
             )
         )
         return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:40]
+
+
+def copy_situation(situation: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a situation to hand out (its parts are one level deep: actor, channel...)."""
+    return {k: dict(v) if isinstance(v, Mapping) else v for k, v in situation.items()}
 
 
 # (client, user) -> ("platform", id) or ("category", name) ->
@@ -404,7 +422,7 @@ class Scanner:
     ) -> Finding | None:
         login, role, age, name, key, network = who
         platform = self.classifier.catalogue.get(ident) if kind == "platform" else None
-        report, verdict, clauses, obligations = self._decide(
+        report, verdict, clauses, obligations, situation = self._decide(
             role, age, network, platform.id if platform else None
         )
         if not report:
@@ -434,12 +452,15 @@ class Scanner:
             device=network.device if network is not None else None,
             obligations=obligations,
             clauses=clauses,
+            on_premises=situation["on_premises"],
+            situation=situation,
         )
 
     def _decide(
         self, role: str, age: int | None, network: Any, platform: str | None
-    ) -> tuple[bool, str, tuple[str, ...], tuple[dict[str, str], ...]]:
-        """(whether it is a finding, verdict, clauses, obligations), once per situation."""
+    ) -> tuple[bool, str, tuple[str, ...], tuple[dict[str, str], ...], dict[str, Any]]:
+        """(whether it is a finding, verdict, clauses, obligations, the situation), once per
+        situation."""
         key = (role, age, id(network), platform)  # a Network's own hash is slow (its ranges)
         answer = self._decisions.get(key)
         if answer is None:
@@ -467,6 +488,7 @@ class Scanner:
                 decision.verdict,
                 decision.clauses,
                 tuple(o.as_dict() for o in decision.obligations),
+                situation,
             )
         return answer
 

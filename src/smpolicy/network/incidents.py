@@ -1,7 +1,8 @@
 """A network finding the policy says must be reported becomes a safeguarding report, for the
 person the engine's obligations name (the headteacher for inappropriate content, the DSL at once
 where a child may be at risk), alerted as any report is. Only a new finding does: a log scanned
-again adds nothing."""
+again adds nothing. The report's situation is the one the scan decided the finding from (with
+its network's on_premises and the device), now as something that happened."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def report_finding(finding: Finding) -> Report | None:
         ),
         pupils=[finding.person] if finding.person is not None and finding.role == "pupil" else [],
         platform=finding.platform,
-        on_premises=True,
+        on_premises=situation.get("on_premises"),
         details={"network_finding": finding.fingerprint},
         situation=situation,
     )

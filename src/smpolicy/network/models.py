@@ -29,11 +29,6 @@ NETWORK_LABELS = {
     "mobile_data": "Mobile data",
     "off_site": "Off site",
 }
-EXAMPLE_NETWORKS = """networks:
-  - name: Guest WiFi
-    kind: guest_wifi          # guest_wifi, staff_network or pupil_network
-    ranges: [10.30.0.0/16]
-"""
 
 
 class NetworkSettings(SchoolOwned):
@@ -162,6 +157,12 @@ class Finding(SchoolOwned):
     window_start = models.DateTimeField()
     window_seconds = models.PositiveIntegerField()
     obligations = models.JSONField(default=list, blank=True)
+    situation = models.JSONField(
+        default=dict, blank=True,
+        help_text="The situation the scanner put to the policy engine (network, on premises, "
+        "device...): what every later step decides from. Empty for findings recorded before "
+        "it was kept.",
+    )
     report_to = models.CharField(
         max_length=40, blank=True, help_text="Who must be told, from the engine's obligations."
     )
@@ -232,6 +233,9 @@ class Finding(SchoolOwned):
             "requests": self.requests,
             "first_seen": iso(self.first_seen),
             "last_seen": iso(self.last_seen),
+            "device": self.situation.get("device"),
+            "on_premises": self.situation.get("on_premises"),
+            "situation": self.situation or None,
         }
 
 

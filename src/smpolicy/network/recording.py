@@ -142,6 +142,7 @@ def record_findings(
                 window_start=_when(found.window_start),
                 window_seconds=found.window,
                 obligations=[dict(o) for o in found.obligations],
+                situation=dict(found.situation),
                 report_to=route(found),
                 scan=scan,
             )

@@ -13,5 +13,6 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("blocklist/", views.blocklist_page, name="blocklist"),
     path("reviews/", views.reviews, name="reviews"),
+    path("reviews/<int:pk>/", views.review_correct, name="review_correct"),
     path("settings/", views.settings_page, name="settings"),
 ]

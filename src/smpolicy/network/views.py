@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,12 +37,13 @@ from smpolicy.network.forms import (
     BlocklistForm,
     FindingFilterForm,
     FindingStatusForm,
+    NetworkFormSet,
     ReviewForm,
     SettingsForm,
     UploadForm,
+    network_initial,
 )
 from smpolicy.network.models import (
-    EXAMPLE_NETWORKS,
     FilteringReview,
     Finding,
     NetworkSettings,
@@ -92,7 +94,7 @@ class Shown:
         if self.hidden:
             return HIDDEN_PUPIL
         if self.finding.person is not None:
-            return self.finding.person.full_name
+            return self.finding.person.label
         return self.finding.person_name
 
     @property
@@ -172,18 +174,29 @@ def per_day(found: QuerySet[Finding]) -> list[tuple[dt.date, int]]:
             for i in range(days)]
 
 
+CHART_MIN_WIDTH = 360
+CHART_LABEL_WIDTH = 44  # px a date ("30 Nov") takes at the chart's 11 px text
+
+
 def chart(days: list[tuple[dt.date, int]]) -> dict[str, Any]:
-    """Bars of an SVG chart, drawn on the server (no script)."""
-    height, base, step = 160, 130, 16
+    """Bars of an SVG chart, drawn on the server (no script). The plot is at least CHART_MIN_WIDTH
+    wide whatever the number of days (one day was a sliver with its date cut off), each bar's
+    slot shares it out (16 to 64 px), and dates are written under as many bars as they fit."""
+    height, base, left = 160, 130, 40
+    slot = max(16.0, min(64.0, (CHART_MIN_WIDTH - left - 24) / max(len(days), 1)))
+    every = max(1, math.ceil(CHART_LABEL_WIDTH / slot))  # one date label per so many bars
     top = max((n for _, n in days), default=0) or 1
     bars = []
     for i, (day, n) in enumerate(days):
         h = round(n / top * (base - 12))
+        x = left + i * slot + slot * 0.15
         bars.append({
-            "x": 40 + i * step, "y": base - h, "height": h, "day": day, "n": n,
-            "label": i % 7 == 0 or len(days) <= 10,
+            "x": round(x, 1), "y": base - h, "height": h, "day": day, "n": n,
+            "w": round(slot * 0.7, 1), "mid": round(x + slot * 0.35, 1),
+            "label": i % every == 0, "value": slot >= 24,
         })
-    return {"bars": bars, "width": 40 + len(days) * step + 10, "height": height, "base": base,
+    width = max(CHART_MIN_WIDTH, round(left + len(days) * slot + 24))
+    return {"bars": bars, "width": width, "height": height, "base": base,
             "top": top, "mid": (top + 1) // 2, "mid_y": base - round(((top + 1) // 2) / top
                                                                     * (base - 12))}
 
@@ -369,6 +382,7 @@ def reviews(request: SchoolRequest) -> HttpResponse:
     found = FilteringReview.objects.for_school(request.school)
     latest = found.first()
     return render(request, "network/reviews.html", {
+        "correcting": None,
         "form": form, "reviews": found, "overdue": latest is not None
         and latest.next_review_due < timezone.localdate(), "none_yet": latest is None,
     })
@@ -376,19 +390,50 @@ def reviews(request: SchoolRequest) -> HttpResponse:
 
 @requires("network_monitoring")
 @require_http_methods(["GET", "POST"])
+def review_correct(request: SchoolRequest, pk: int) -> HttpResponse:
+    """Correct a review recorded with a mistake in it (the same form, filled in)."""
+    review = get_object_or_404(FilteringReview.objects.for_school(request.school), pk=pk)
+    form = ReviewForm(request.POST if request.method == "POST" else None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"The review of {review.reviewed_on.day} "
+                         f"{review.reviewed_on:%B %Y} is corrected.")
+        return redirect("network:reviews")
+    found = FilteringReview.objects.for_school(request.school)
+    return render(request, "network/reviews.html", {
+        "form": form, "reviews": found, "correcting": review, "overdue": False,
+        "none_yet": False,
+    }, status=422 if request.method == "POST" else 200)
+
+
+@requires("network_monitoring")
+@require_http_methods(["GET", "POST"])
 def settings_page(request: SchoolRequest) -> HttpResponse:
     instance = _settings(request)
-    form = SettingsForm(request.POST if request.method == "POST" else None, instance=instance)
+    data = request.POST if request.method == "POST" else None
+    # The networks are a form each (name, kind, ranges...), kept as networks.yaml: the file
+    # `smpolicy scan-logs --networks` reads, so the page and the command line agree.
+    networks = NetworkFormSet(data, prefix="networks", initial=network_initial(instance))
+    networks_valid = data is not None and networks.is_valid()
+    if networks_valid:
+        instance.networks_yaml = networks.as_yaml()
+    form = SettingsForm(data, instance=instance)
     if not request.user.is_superuser:
         # A folder on the server is the deployment's business: a school sees, not sets, it.
         form.fields["lists_dir"].disabled = True
         form.fields["lists_dir"].help_text += " Set by the site's administrator."
-    if request.method == "POST" and form.is_valid():
+    if data is not None and form.is_valid() and networks_valid:
         form.save()
         messages.success(request, "The settings are saved.")
         return redirect("network:settings")
+    errors = [(f"#{field.id_for_label}", f"{field.label}: {error}")
+              for bound in (form, *networks.forms) for field in bound for error in field.errors]
+    if data is not None:
+        errors += [("", str(error)) for error in (*form.non_field_errors(),
+                                                   *networks.non_form_errors())]
     return render(request, "network/settings.html", {
-        "form": form, "example": EXAMPLE_NETWORKS,
+        "form": form, "networks": networks, "errors": errors,
+        "networks_yaml": instance.networks_yaml,
         "available": CategoryLists.available(instance.lists_dir) if instance.lists_dir else [],
         "upload_url": reverse("network:upload"),
     })

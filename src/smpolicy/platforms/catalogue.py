@@ -61,7 +61,7 @@ _REQUIRED_FIELDS: tuple[str, ...] = (
     "age_checked",
     "domains",
 )
-_OPTIONAL_FIELDS: tuple[str, ...] = ("aliases", "note", "age_note")
+_OPTIONAL_FIELDS: tuple[str, ...] = ("aliases", "note", "age_note", "embeds")
 _DOMAIN_FIELDS: tuple[str, ...] = ("domain", "kind")
 
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -115,12 +115,27 @@ class Platform:
     aliases: tuple[str, ...] = ()
     note: str = ""
     age_note: str = ""
+    #: URL paths on the platform's own site and app hosts that another site's embed loads
+    #: ("/embed", "/p/*/embed": ``*`` is one path segment, or part of one); a request for one
+    #: is a widget.
+    embeds: tuple[str, ...] = ()
+
+
+def embed_pattern(paths: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regular expression for a platform's embed paths: each matches the path itself or
+    anything under it ("/embed" matches "/embed/v2/1" but not "/embedded"), the query aside;
+    ``*`` stands for one or more characters within a segment ("/@*/*/embed", "/v*/plugins")."""
+    if not paths:
+        return None
+    alternatives = ["[^/?#]+".join(re.escape(piece) for piece in path.split("*"))
+                    for path in paths]
+    return re.compile(f"(?:{'|'.join(alternatives)})(?:[/?#]|$)")
 
 
 class Catalogue:
     """A validated, immutable set of platforms with fast look-up by name and by host."""
 
-    __slots__ = ("_by_domain", "_by_id", "_by_key", "_cache", "_platforms", "source")
+    __slots__ = ("_by_domain", "_by_id", "_by_key", "_cache", "_embeds", "_platforms", "source")
 
     def __init__(self, platforms: tuple[Platform, ...], source: str = "<data>") -> None:
         """Index already-built platforms; use :meth:`from_data` or :meth:`from_yaml` to validate."""
@@ -145,6 +160,9 @@ class Catalogue:
             suffix: (found.get(suffix), suffix in deeper) for suffix in found.keys() | deeper
         }
         self._cache: dict[str, tuple[Platform, str] | None] = {}
+        self._embeds: dict[str, re.Pattern[str] | None] = {
+            p.id: embed_pattern(p.embeds) for p in platforms
+        }
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -263,6 +281,16 @@ class Catalogue:
             cache.clear()
         cache[host] = found
         return found
+
+    def embedded(self, host: str, path: str) -> bool:
+        """Whether a request for ``path`` (with its query, if any) on ``host`` is another site's
+        embed of a platform: a post, video or button shown inside a news site or a blog is
+        served from the platform's own site host, and only the path tells it from a visit."""
+        match = self.match_domain(host)
+        if match is None or match[1] not in ("site", "app"):
+            return False
+        pattern = self._embeds.get(match[0].id)
+        return pattern is not None and pattern.match(path) is not None
 
     def _walk(self, host: str) -> tuple[Platform, str] | None:
         name = host.lower()
@@ -426,6 +454,19 @@ def _parse_entry(index: int, entry: object, problems: list[str]) -> Platform | N
 
     domains = _parse_domains(entry.get("domains"), "domains" in entry, bad)
 
+    embeds: list[str] = []
+    raw_embeds = entry.get("embeds") or []
+    if not isinstance(raw_embeds, list):
+        bad("embeds", f"must be a list of URL paths such as '/embed', got {_type_name(raw_embeds)}")
+    else:
+        for path in raw_embeds:
+            if (isinstance(path, str) and path.startswith("/") and len(path) > 1
+                    and not any(c in path for c in " ?#") and path.strip() == path):
+                embeds.append(path)
+            else:
+                bad("embeds", f"each must be a URL path starting with '/' (no query; '*' for one "
+                    f"segment), such as '/p/*/embed'; got {path!r}")
+
     if len(problems) > before:
         return None
     return Platform(
@@ -439,6 +480,7 @@ def _parse_entry(index: int, entry: object, problems: list[str]) -> Platform | N
         aliases=tuple(aliases),
         note=texts["note"],
         age_note=texts["age_note"],
+        embeds=tuple(embeds),
     )
 
 

@@ -8,52 +8,9 @@ from typing import Any
 
 from smpolicy.asking import labels
 from smpolicy.asking.views import present as present_decision
+from smpolicy.content import kinds
 from smpolicy.policy import Engine
 
-KIND_LABELS: dict[str, str] = {
-    "pupil_name": "A pupil's name",
-    "staff_name": "A member of staff's name",
-    "parent_name": "A parent's name",
-    "personal_email": "A personal e-mail address",
-    "personal_phone": "A personal phone number",
-    "school_name": "The school's name",
-    "school_logo": "The school's logo",
-    "confidential": "Confidential information",
-    "security_sensitive": "Something that could compromise the school's security",
-    "offensive": "Offensive language",
-    "defamatory_risk": "An allegation against someone",
-    "illegal_conduct": "A link to illegal conduct",
-    "school_criticism": "Criticism of the school",
-    "face": "A face",
-    "inappropriate_image": "An inappropriate image",
-    "location_metadata": "The place the photo was taken (GPS)",
-    "image_text": "Text in an image",
-}
-ADVICE: dict[str, str] = {
-    "pupil_name": "Leave the pupil's name out (say “a Year 3 pupil” if you must), and never "
-    "name a pupil next to their photo.",
-    "staff_name": "Leave colleagues' names out unless they have agreed and it is a school "
-    "account; on a personal account, do not talk about colleagues at all.",
-    "parent_name": "Leave the parent's name out: school matters with parents go through the "
-    "school's e-mail or phone.",
-    "personal_email": "Use your school e-mail address instead of a personal one.",
-    "personal_phone": "Give the school office's number instead of a personal one.",
-    "school_name": "Use the school's name only with the Headteacher's written permission, or "
-    "post it from the school's official account.",
-    "school_logo": "Use the logo only with the Headteacher's written permission, or post it "
-    "from the school's official account.",
-    "confidential": "Take out confidential details (dates of birth, medical or SEN details, "
-    "case details); share them only through the school's secure systems.",
-    "security_sensitive": "Take out codes, passwords, and who is where and when.",
-    "offensive": "Take out the abusive, threatening or discriminatory words.",
-    "defamatory_risk": "Do not make allegations online: raise a concern with the Headteacher.",
-    "illegal_conduct": "Do not link the school or anyone in it to illegal conduct.",
-    "school_criticism": "Raise concerns with the school directly rather than online.",
-    "face": "Post photos of people from school only on the school's official accounts, with "
-    "photo consent for every pupil shown.",
-    "inappropriate_image": "Do not post this image.",
-    "location_metadata": "Remove the location from the photo before posting it.",
-}
 SEVERITY_LABELS: dict[str, str] = {
     "block": "Must change",
     "warn": "Look at this",
@@ -70,8 +27,8 @@ def _finding_view(number: int, finding: dict[str, Any], clauses: dict[str, Any])
         **finding,
         "number": number,
         "anchor": f"finding-{number}",
-        "label": KIND_LABELS.get(kind, kind.replace("_", " ").capitalize()),
-        "advice": finding.get("advice") or ADVICE.get(kind, ""),
+        "label": kinds.label(kind),
+        "advice": finding.get("advice") or kinds.advice(kind),
         "severity": severity,
         "severity_label": SEVERITY_LABELS.get(severity, severity),
         "clause_section": clause.section if clause is not None else "",

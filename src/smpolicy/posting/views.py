@@ -324,6 +324,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_answer = status == Status.SUBMITTED and person.pk in workflow.approvers_for_step(
         post, step, timezone.localdate(now)
     )
+    approvers, approvers_why = workflow.who_approves(post, timezone.localdate(now))
     context = {
         "post": post,
         "status": status,
@@ -335,6 +336,9 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "check_current": workflow.check_is_current(post),
         "ready": ready,
         "approvals": workflow.approvals_this_round(post),
+        "standing": workflow.standing_approvals(post, status),
+        "approvers": approvers,
+        "approvers_why": approvers_why,
         "events": post.events.select_related("actor").order_by("at", "pk"),
         "images": post.images_in_order,
         "note_form": DecisionNoteForm(),

@@ -32,6 +32,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from smpolicy.content import kinds
 from smpolicy.posting import alerts, checking
 from smpolicy.posting.context import posting_settings
 from smpolicy.posting.models import (
@@ -225,11 +226,14 @@ def readiness(post: OfficialPost, now: dt.datetime | None = None) -> Readiness:
         blockers.append("Check the post: it has changed since it was last checked.")
     else:
         decision = post.check_result.get("decision", {})
+        must = _must_change(post.check_result)
         if decision.get("verdict") == "prohibited":
             blockers.append(
                 "The policy does not allow this post as it is: "
-                + (decision.get("explanation") or "see the findings.")
+                + (must or decision.get("explanation") or "see the findings.")
             )
+        elif must:  # a finding marked "Must change" stops it whatever the verdict
+            blockers.append(f"It must change before it goes for approval: {must}")
     if post.scheduled_for is None:
         blockers.append("Set when the post is to go out.")
     elif post.scheduled_for <= now:
@@ -240,6 +244,44 @@ def readiness(post: OfficialPost, now: dt.datetime | None = None) -> Readiness:
         blockers.extend(consent.refusals)
         flags.extend(consent.flags)
     return Readiness(blockers, flags, states)
+
+
+def _must_change(result: dict[str, Any]) -> str:
+    """The findings that block the post, in words ("A pupil's name: “Oliver”"): the reason a
+    person can act on, rather than the explanation of whichever rule the engine quoted first."""
+    said: list[str] = []
+    for finding in result.get("findings", []):
+        if finding.get("severity") != "block":
+            continue
+        kind = str(finding.get("kind", ""))
+        label = kinds.label(kind)
+        text = str(finding.get("text") or "").strip()
+        words = f"{label}: “{text}”" if text else label
+        if words not in said:
+            said.append(words)
+    return "; ".join(said) + "." if said else ""
+
+
+def standing_approvals(post: OfficialPost, status: str) -> list[PostApproval]:
+    """The approvals that still cover the post as it is: none once it has gone back to draft or
+    checked after a change, lapsed, or been withdrawn (the round's rows stay in the history)."""
+    if status not in (Status.SUBMITTED, Status.APPROVED, Status.PUBLISHED):
+        return []
+    return [a for a in approvals_this_round(post) if a.decision == "approved"]
+
+
+def who_approves(post: OfficialPost, on: dt.date | None = None) -> tuple[list[Person], str]:
+    """Who may give the post's next approval, and why it is them when it is not the
+    headteacher (the headteacher's own post goes to the Chair or the senior leaders)."""
+    step = next_step(post) if post.status == Status.SUBMITTED else 1
+    ids = approvers_for_step(post, step, on)
+    people = list(Person.objects.filter(pk__in=ids).order_by("last_name", "first_name"))
+    head = headteacher(post.school, on)
+    why = ""
+    if step >= post.approvals_needed and head is not None and head.pk == post.author_id:
+        why = ("You are the headteacher, and nobody approves their own post, so it goes to the "
+               "Chair of Governors or a senior leader.")
+    return people, why
 
 
 # -- steps -----------------------------------------------------------------------------------

@@ -67,7 +67,8 @@ def describe_family_member(person: Person) -> str:
     if person.role == "pupil":
         parents = ", ".join(p.full_name for p in person.parents())
         status = "former pupil" if person.roll_status() == "former" else "pupil"
-        return f"{person.full_name} ({status}{'; parents: ' + parents if parents else ''})"
+        where = f", {person.year_and_class}" if person.year_and_class and status == "pupil" else ""
+        return f"{person.full_name} ({status}{where}{'; parents: ' + parents if parents else ''})"
     children = ", ".join(c.full_name for c in person.children())
     return f"{person.full_name} (parent or carer{' of ' + children if children else ''})"
 

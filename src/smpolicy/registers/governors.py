@@ -34,7 +34,8 @@ from smpolicy.registers.models import (
 )
 from smpolicy.registers.oversight import filtering_review_state, optional_model, responsibles
 from smpolicy.registers.terms import Term
-from smpolicy.schools.models import ROLE_LABELS, School
+from smpolicy.schools.models import ROLE_LABELS, School, year_group_order
+from smpolicy.words import counted
 
 log = logging.getLogger(__name__)
 
@@ -336,13 +337,17 @@ def safeguarding_section(school: School, term: Term) -> Section | None:
             "Time to first response",
             [
                 ("Median time until a report was first opened",
-                 f"{round(statistics.median(waits))} minutes" if waits else "no reports opened"),
+                 counted(round(statistics.median(waits)), "minute") if waits
+                 else "no reports opened"),
                 ("Urgent reports", _count(urgent.count())),
                 ("Urgent reports opened within 15 minutes", _count(urgent_quick)),
                 ("Not yet opened", _count(reports.filter(first_opened_at__isnull=True).count())),
             ],
         ),
     ]
+    involvement_model = optional_model("safeguarding", "Involvement")
+    if involvement_model is not None:
+        blocks.append(year_group_block(involvement_model, reports))
     case_model = optional_model("safeguarding", "Case")
     if case_model is not None:
         cases: Any = case_model._default_manager.filter(school=school)
@@ -370,6 +375,25 @@ def safeguarding_section(school: School, term: Term) -> Section | None:
         ))
     return Section("Safeguarding reports", "code.report-child-contact", blocks,
                    intro="Counts of records, never of named people.")
+
+
+def year_group_block(involvement_model: Any, reports: Any) -> Block:
+    """This term's reports by the year group of the pupils in them (a report about pupils of two
+    year groups counts in both); small counts hidden like every count about pupils."""
+    pairs = set(
+        involvement_model._default_manager.filter(report__in=reports, role="pupil").values_list(
+            "report_id", "person__year_group"
+        )
+    )
+    by_year = Counter(year or "Year group not recorded" for _, year in pairs)
+    ordered = sorted(by_year.items(), key=lambda item: year_group_order(
+        "" if item[0] == "Year group not recorded" else item[0]))
+    rows, bars = _breakdown(ordered, total_shown=False)
+    return Block(
+        "Reports about pupils, by the pupils' year group",
+        rows or [("Reports about pupils", "0")],
+        Chart("Reports by year group", bars) if bars else None,
+    )
 
 
 def network_section(school: School, term: Term) -> Section | None:

@@ -10,7 +10,6 @@ back to the built-in Helvetica, with typographic quotes and dashes made plain.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +22,7 @@ from fpdf.enums import XPos, YPos
 from smpolicy.policy import Pack
 from smpolicy.registers.governors import Chart, Report
 from smpolicy.registers.models import PolicyVersion
+from smpolicy.web.markdown import clause_blocks
 
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
 INK = (11, 12, 12)
@@ -160,21 +160,27 @@ def _shorten(text: str, most: int) -> str:
 # -- the policy ---------------------------------------------------------------------------------
 
 
-def _markdown(text: str) -> tuple[str, bool]:
-    """The pack's emphasis (**bold**, *italic*) in fpdf2's markup; off where the text holds
-    fpdf2's own markers, which would otherwise change the words."""
-    if "__" in text or "--" in text:
-        return text.replace("**", ""), False
-    text = re.sub(r"(?<!\*)\*(?!\*)(.+?)(?<!\*)\*(?!\*)", r"__\1__", text)
-    return text, True
-
-
-def _paragraphs(text: str) -> tuple[str, list[str]]:
-    """A clause's lead and its list items: the pack keeps a list as " - item - item"."""
-    parts = text.split(" - ")
-    if len(parts) >= 3:
-        return parts[0].strip(), [p.strip() for p in parts[1:] if p.strip()]
-    return text, []
+def _clause(pdf: Document, text: str) -> None:
+    """A clause's Markdown: paragraphs, one list item a line with its bullet hanging, bold as
+    bold (smpolicy.web.markdown reads it, as for the pages)."""
+    base = pdf.l_margin
+    size = 10.5
+    line = size * 0.5
+    for block in clause_blocks(text):
+        indent = 5.0 * block.depth
+        if block.kind == "item":
+            pdf.font(size)
+            pdf.set_x(base + indent - 4)
+            pdf.cell(4, line, pdf.clean(block.marker))
+        pdf.set_left_margin(base + indent)
+        pdf.set_x(base + indent)
+        for run in block.runs:
+            bold = run.bold or block.kind == "heading"
+            pdf.font(size, ("B" if bold else "") + ("I" if run.italic else ""))
+            pdf.write(line, pdf.clean(run.text))
+        pdf.set_left_margin(base)
+        pdf.ln(line)
+        pdf.ln(0.3 if block.kind == "item" else 1.5)
 
 
 def _sign_line(pdf: Document, label: str, name: str, day: dt.date | None) -> None:
@@ -219,12 +225,7 @@ def policy_pdf(version: PolicyVersion, pack: Pack) -> bytes:
         if clause.section != section:
             section = clause.section
             pdf.heading(section or "")
-        lead, items = _paragraphs(clause.text)
-        text, markdown = _markdown(lead)
-        pdf.para(text, markdown=markdown, gap=0.5)
-        for item in items:
-            text, markdown = _markdown(item)
-            pdf.para(f"•  {text}", markdown=markdown, gap=0.3, indent=5)
+        _clause(pdf, clause.text)
         pdf.para(f"[{clause.id}]", 7.5, colour=MUTED, gap=2.5)
     if pdf.get_y() > pdf.h - 75:
         pdf.add_page()

@@ -49,6 +49,7 @@ from smpolicy.registers.oversight import filtering_review_state, named_responsib
 from smpolicy.schools.mailing import address_of
 from smpolicy.schools.models import Person, School
 from smpolicy.schools.positions import headteacher, holders
+from smpolicy.words import counted
 
 log = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 3
@@ -145,7 +146,7 @@ class _Collector:
         if late >= self.settings.escalate_after_days:
             name = owner.full_name
             self.add(kind, record, "escalated", overseers,
-                     f"Overdue for {late} days: a task of {name}",
+                     f"Overdue for {counted(late, 'day')}: a task of {name}",
                      f"{name} has not yet done this, due on {_date(due_on)}: {what.lower()}. "
                      "Please follow it up with them.",
                      reverse("registers:home"))
@@ -196,7 +197,7 @@ class _Collector:
                 head = headteacher(self.school)
                 self.add("contact_ack", contact, "escalated",
                          [head] if head and head.pk != contact.staff_id else [],
-                         f"A declared social contact has waited {waited} days",
+                         f"A declared social contact has waited {counted(waited, 'day')}",
                          "Nobody on the senior leadership team has acknowledged it yet.", url)
 
     def acknowledgements(self) -> None:
@@ -292,7 +293,7 @@ class _Collector:
         if late >= self.settings.escalate_after_days:
             self.add("policy_review", version, "escalated",
                      Person.objects.for_school(self.school).filter(role="governor"),
-                     f"The social media policy's review is {late} days overdue",
+                     f"The social media policy's review is {counted(late, 'day')} overdue",
                      f"Version {version.label} was due for review on {_date(due_on)}; the "
                      "governing body agrees each version (governance.sign-off).", url)
 
@@ -327,7 +328,7 @@ class _Collector:
             self.add("filtering_review", record, "escalated",
                      [*holders(self.school, "headteacher"),
                       *holders(self.school, "chair_of_governors")],
-                     f"The filtering and monitoring review is {late} days overdue",
+                     f"The filtering and monitoring review is {counted(late, 'day')} overdue",
                      f"It was due on {_date(state.next_due)}.", url)
 
     def advisories(self) -> None:

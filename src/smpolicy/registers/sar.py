@@ -34,6 +34,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from smpolicy.asking import labels
 from smpolicy.registers.models import (
     Acknowledgement,
     JudgementAdvisory,
@@ -47,6 +48,7 @@ from smpolicy.registers.models import (
 )
 from smpolicy.registers.oversight import optional_model
 from smpolicy.schools.models import ParentLink, Person, Position
+from smpolicy.words import counted, plural
 
 THIRD_PARTY = "It names other people (third-party data): release it only if they agree, or if it "
 THIRD_PARTY += "is reasonable to release it without their agreement."
@@ -194,8 +196,10 @@ def _decisions(person: Person) -> Iterator[dict]:
         return
     for record in model._default_manager.filter(school=person.school_id, person=person):
         yield _item("asking.decision", str(record.pk), "A question you asked the policy", {
-            "asked": record.created, "situation": json.dumps(record.situation),
-            "verdict": record.verdict, "policy": f"{record.pack} {record.pack_version}",
+            "Asked": record.created,
+            **dict(labels.describe(record.situation)),
+            "The policy's answer": labels.VERDICT.get(record.verdict, record.verdict),
+            "Policy": f"{record.pack}, version {record.pack_version}",
         })
 
 
@@ -514,6 +518,15 @@ def _record_item(report: Any, decision: SarRecordDecision) -> dict:
     return item
 
 
+def _shown(value: Any) -> str:
+    """A value as the person reading their copy reads it: "Yes", never "True"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
 def _html(request: SubjectAccessRequest, records: list[dict]) -> str:
     esc = html.escape
     person = request.person
@@ -531,15 +544,16 @@ def _html(request: SubjectAccessRequest, records: list[dict]) -> str:
     withheld = [i for i in held_back(request) if i.get("decision") == "withhold"]
     pending = undecided(request)
     if withheld:
-        parts.append(f"<p>{len(withheld)} item(s) are withheld; the reasons are listed at the "
-                     "end.</p>")
+        parts.append(f"<p>{counted(len(withheld), 'item')} {plural('is', len(withheld))} "
+                     "withheld; the reasons are listed at the end.</p>")
     if pending:
-        parts.append(f"<p>{len(pending)} item(s) are still being reviewed and are not in this "
-                     "copy.</p>")
+        n = len(pending)
+        parts.append(f"<p>{counted(n, 'item')} {plural('is', n)} still being reviewed and "
+                     f"{'is' if n == 1 else 'are'} not in this copy.</p>")
     for item in released_items(request) + records:
         parts.append(f"<h2>{esc(item['title'])}</h2><table>")
         for key, value in item["data"].items():
-            shown = "" if value is None else str(value)
+            shown = _shown(value)
             parts.append(f"<tr><th scope='row'>{esc(key)}</th><td>{esc(shown)}</td></tr>")
         parts.append("</table>")
     if withheld:

@@ -9,7 +9,8 @@ class SafeguardingConfig(AppConfig):
     verbose_name = "Safeguarding records"
 
     def ready(self) -> None:
-        from smpolicy.safeguarding import access_changes
-        from smpolicy.schools import notices
+        from smpolicy.safeguarding import access_changes, audit
+        from smpolicy.schools import notices, signals
 
         notices.register(access_changes.home_notices)
+        signals.api_key_changed.connect(audit.api_key_changed, dispatch_uid="audit-api-keys")

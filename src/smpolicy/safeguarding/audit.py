@@ -63,3 +63,17 @@ def record(
     )
     entry.save()
     return entry
+
+
+def api_key_changed(
+    sender: Any, *, key: Any, action: str, by: Any, request: HttpRequest | None, **_: Any
+) -> None:
+    """A key that acts for the whole school is an access change like a post: on the record."""
+    record(
+        f"api_key_{action}",
+        key,
+        school=key.school_id,
+        request=request,
+        user=by,
+        note=f"“{key.name}” ({key.prefix}…), scopes: {', '.join(key.scopes)}"[:300],
+    )

@@ -81,9 +81,10 @@ class MultipleFileField(forms.FileField):
 def person_label(person: Person) -> str:
     if person.is_pupil:
         age = person.age()
-        return f"{person.last_name}, {person.preferred_name or person.first_name}" + (
-            f" (age {age})" if age is not None else ""
-        )
+        about = [person.year_and_class] if person.year_and_class else []
+        about += [f"age {age}"] if age is not None else []
+        name = f"{person.last_name}, {person.preferred_name or person.first_name}"
+        return f"{name} ({'; '.join(about)})" if about else name
     return f"{person.last_name}, {person.preferred_name or person.first_name} ({person.role})"
 
 
@@ -477,6 +478,9 @@ class OutcomeForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["subject"].queryset = subjects
         self.fields["decided_by"].queryset = deciders
+        # Only the outcomes that fit are offered; any outcome is still read, so one that does
+        # not fit its subject is refused saying why (clean), not as an unknown choice.
+        self.fields["kind"].widget.choices = outcome_choices(subjects)
 
     def clean_decided_on(self) -> dt.date:
         day = self.cleaned_data["decided_on"]
@@ -494,6 +498,27 @@ class OutcomeForm(Form):
                 who = "a pupil" if subject.is_pupil else "an adult"
                 self.add_error("kind", f"“{label}” is not an outcome for {who}.")
         return data
+
+
+def outcome_choices(subjects: Any) -> list[tuple[str, Any]]:
+    """The outcomes that fit the people of the case, grouped: those for anyone, those for a
+    pupil (only if a pupil is involved) and those for an adult (only if an adult is)."""
+    labels = dict(Outcome.Kind.choices)
+    people = list(subjects)
+    pupils = any(p.is_pupil for p in people)
+    adults = any(not p.is_pupil for p in people)
+    both = Outcome.PUPIL_KINDS & Outcome.STAFF_KINDS
+    groups: list[tuple[str, Any]] = [
+        ("For anyone, or the case as a whole",
+         [(k, labels[k]) for k in labels if k in both]),
+    ]
+    if pupils:
+        groups.append(("For a pupil", [(k, labels[k]) for k in labels
+                                       if k in Outcome.PUPIL_KINDS - both]))
+    if adults:
+        groups.append(("For an adult (staff, volunteer, governor)",
+                       [(k, labels[k]) for k in labels if k in Outcome.STAFF_KINDS - both]))
+    return groups
 
 
 class AdviceForm(Form):

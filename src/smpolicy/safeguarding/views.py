@@ -59,6 +59,7 @@ from smpolicy.schools.clientaddress import client_address
 from smpolicy.schools.mailing import email_later
 from smpolicy.schools.models import Person, School
 from smpolicy.schools.positions import dsl_team, headteacher
+from smpolicy.words import counted, plural
 
 PARENT_LINK_HOURS = 24
 # Links sent to one e-mail address: its owner's inbox is not flooded by someone else's asking.
@@ -140,8 +141,39 @@ def _can_report(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
-def _prefill(params: Any) -> dict[str, Any]:
+def _asked(params: Any, named: Person | None) -> str:
+    """What the person told Ask the policy, in words, to start the account with (they edit it):
+    the answers the report form has no question of its own for are kept so."""
+    from smpolicy.asking import labels
+
+    who = labels.COUNTERPART.get(params.get("counterpart", ""), "")
+    facts = [f"{who}{f' ({named.full_name})' if named is not None else ''}" if who else ""]
+    if params.get("age", "").isdigit():
+        facts.append(f"aged {params['age']}")
+    if params.get("on_roll") in labels.ON_ROLL and params["on_roll"]:
+        facts.append(labels.ON_ROLL[params["on_roll"]].lower())
+    for key, words in (("action", labels.ACTION), ("account", labels.ACCOUNT),
+                       ("network", labels.NETWORK), ("device", labels.DEVICE)):
+        if params.get(key) in words and params[key]:
+            facts.append(words[params[key]].lower())
+    if params.get("platform"):
+        facts.append(f"on {params['platform']}")
+    if params.get("on_premises") in ("yes", "no"):
+        facts.append("on the school's premises" if params["on_premises"] == "yes"
+                     else "not on the school's premises")
+    said = "; ".join(f for f in facts if f)
+    return f"What I told Ask the policy: {said}.\n\n" if said else ""
+
+
+def _prefill(params: Any, school: School | None = None) -> dict[str, Any]:
     initial: dict[str, Any] = {}
+    named = None
+    if school is not None and params.get("person", "").isdigit():
+        named = Person.objects.for_school(school).filter(pk=int(params["person"])).first()
+        if named is not None and named.is_pupil:
+            initial["pupils"] = [named.pk]
+    if asked := _asked(params, named):
+        initial["account"] = asked
     if params.get("platform"):
         initial["platform"] = params["platform"]
         initial["evidence_platform"] = params["platform"]
@@ -180,7 +212,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
             if report is not None:
                 return redirect("safeguarding:report_detail", report.pk)
     else:
-        form = forms.ReportForm(initial=_prefill(params), school=school, reporter=person, kind=kind)
+        form = forms.ReportForm(
+            initial=_prefill(params, school), school=school, reporter=person, kind=kind
+        )
     status = 422 if request.method == "POST" else 200
     return render(
         request,
@@ -432,7 +466,7 @@ def evidence_add(request: HttpRequest, pk: int, correct: int | None = None) -> H
                 form.add_error("files", str(exc))
             else:
                 _read_text(stored)
-                messages.success(request, f"{len(stored)} item(s) of evidence added.")
+                messages.success(request, f"{counted(len(stored), 'item')} of evidence added.")
                 return redirect("safeguarding:report_detail", report.pk)
     else:
         form = forms.EvidenceForm(correcting=corrects is not None)
@@ -792,7 +826,8 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("safeguarding:case_detail", case.pk)
     open_actions = case.actions.filter(done_at__isnull=True).count()
     if open_actions:
-        messages.error(request, f"{open_actions} action(s) are not done yet.")
+        messages.error(request, f"{counted(open_actions, 'action')} "
+                       f"{plural('is', open_actions)} not done yet.")
         return redirect("safeguarding:case_detail", case.pk)
     if not form.is_valid():
         return _case_form_failed(request, case, form, "closing")
@@ -817,11 +852,14 @@ def chronology(request: HttpRequest, person_pk: int) -> HttpResponse:
     subject = get_object_or_404(Person.objects.for_school(school), pk=person_pk)
     if subject.pk == viewer.pk:
         raise Http404("No chronology")  # nobody reads the records about themselves
-    reports = (
+    # Two indexed look-ups rather than an OR across the join, and each report's involvements
+    # and evidence fetched once for all: the page's queries stay the same as records grow.
+    involved = Involvement.objects.filter(person=subject).values("report_id")
+    reports = list(
         access.full_reports(viewer, request.user)
-        .filter(Q(involvements__person=subject) | Q(reported_by=subject))
-        .distinct()
+        .filter(Q(pk__in=involved) | Q(reported_by=subject))
         .select_related("case", "reported_by")
+        .prefetch_related("involvements", "evidence")
     )
     entries: list[dict[str, Any]] = []
     for report in reports:
@@ -835,7 +873,16 @@ def chronology(request: HttpRequest, person_pk: int) -> HttpResponse:
             )
         )
         entries.append({"at": report.occurred_at, "what": "report", "report": report, "role": role})
+        for item in report.evidence.all():
+            entries.append({"at": item.added_at, "what": "evidence", "evidence": item,
+                            "report": report})
+    case_ids = {r.case_id for r in reports if r.case_id is not None}
     visible_case_ids = access.visible_cases(viewer, request.user).values("pk")
+    cases = Case.objects.filter(pk__in=case_ids).filter(pk__in=visible_case_ids)
+    for action in CaseAction.objects.filter(case__in=cases).select_related("case", "owner"):
+        entries.append({"at": action.created_at, "what": "action", "action": action})
+    for advice in Advice.objects.filter(case__in=cases).select_related("case"):
+        entries.append({"at": advice.recorded_at, "what": "advice", "advice": advice})
     for outcome in (
         Outcome.objects.for_school(school)
         .filter(subject=subject, case__in=visible_case_ids)
@@ -864,7 +911,7 @@ def chronology(request: HttpRequest, person_pk: int) -> HttpResponse:
         school=school,
         request=request,
         record_type="chronology",
-        note=f"{len(entries)} entries",
+        note=f"chronology of {subject.full_name}: {len(entries)} entries",
     )
     return render(
         request,

@@ -33,6 +33,7 @@ CAPABILITIES: dict[str, str] = {
     "governor_reports": "Read the governors' reports",
     "network_monitoring": "Review what the network filtering and monitoring found",
     "manage_api_keys": "Make and revoke the API keys other systems use to call smpolicy",
+    "mis_sync": "Connect the school's MIS through Wonde and run its sync",
 }
 
 _REPRESENTATIVE = frozenset({"ask_policy", "check_post"})
@@ -53,13 +54,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 # What each post adds.
 POST_CAPABILITIES: dict[str, frozenset[str]] = {
     "headteacher": frozenset(
-        {"manage_people", "safeguarding", "network_monitoring", "manage_api_keys"}
+        {"manage_people", "safeguarding", "network_monitoring", "manage_api_keys", "mis_sync"}
     ),
     "dsl": frozenset({"safeguarding", "network_monitoring"}),
     "deputy_dsl": frozenset({"safeguarding", "network_monitoring"}),
-    "senior_leadership": frozenset({"manage_people"}),
+    # The school business manager is usually on the senior leadership team.
+    "senior_leadership": frozenset({"manage_people", "mis_sync"}),
     "chair_of_governors": frozenset({"governor_reports"}),
-    "it_lead": frozenset({"network_monitoring", "manage_api_keys"}),
+    "it_lead": frozenset({"network_monitoring", "manage_api_keys", "mis_sync"}),
 }
 # A superuser (the deployment's administrator) manages people, but reads no safeguarding records
 # unless their own post allows it: child protection files are open only to safeguarding staff.

@@ -16,10 +16,13 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
 from smpolicy.schools.models import ApiKey, Person, School
+from smpolicy.schools.signals import api_key_changed
 
 # What a key may be allowed to do: one scope per group of API routes.
 SCOPES: dict[str, str] = {
@@ -56,31 +59,39 @@ def _person_name(user: Any) -> str:
     return user.get_username() if user is not None else ""
 
 
-def create(school: School, name: str, scopes: list[str], by: Any) -> NewKey:
+def create(
+    school: School, name: str, scopes: list[str], by: Any, request: HttpRequest | None = None
+) -> NewKey:
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
         raise ValueError(f"scopes must be some of {', '.join(SCOPES)}; not {unknown or 'none'}")
     prefix = secrets.token_hex(_PREFIX_BYTES)
     token = f"{PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
-    key = ApiKey.objects.create(
-        school=school,
-        name=name.strip(),
-        prefix=prefix,
-        key_hash=_hash(token),
-        scopes=[s for s in SCOPES if s in scopes],
-        created_by=by,
-        created_by_name=_person_name(by),
-    )
+    # The key and its audit entry are written together, or neither is.
+    with transaction.atomic():
+        key = ApiKey.objects.create(
+            school=school,
+            name=name.strip(),
+            prefix=prefix,
+            key_hash=_hash(token),
+            scopes=[s for s in SCOPES if s in scopes],
+            created_by=by,
+            created_by_name=_person_name(by),
+        )
+        api_key_changed.send(ApiKey, key=key, action="created", by=by, request=request)
     return NewKey(key, token)
 
 
-def revoke(key: ApiKey, by: Any) -> bool:
+def revoke(key: ApiKey, by: Any, request: HttpRequest | None = None) -> bool:
     """Revoke ``key`` now; False when it was revoked already (the first revocation stands)."""
     now = timezone.now()
-    done = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
-        revoked_at=now, revoked_by=by, revoked_by_name=_person_name(by)
-    )
-    key.refresh_from_db()
+    with transaction.atomic():
+        done = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
+            revoked_at=now, revoked_by=by, revoked_by_name=_person_name(by)
+        )
+        key.refresh_from_db()
+        if done:
+            api_key_changed.send(ApiKey, key=key, action="revoked", by=by, request=request)
     return bool(done)
 
 

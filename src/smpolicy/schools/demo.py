@@ -42,8 +42,13 @@ CSV_COLUMNS = (
     "on_roll_until",
     "parent_of",
     "relationship",
+    "year_group",
+    "class",
     "job_title",  # not read by the importer: it ignores columns it does not know
 )
+
+# One class a year, as in a one-form-entry primary: Reception is Acorn class, Year 6 Willow.
+DEMO_CLASSES = ("Acorn", "Birch", "Cedar", "Hazel", "Maple", "Oak", "Willow")
 
 
 @dataclass(frozen=True)
@@ -229,6 +234,8 @@ def demo_rows(on: dt.date | None = None) -> list[dict[str, str]]:
             )
         elif spec.year is not None:
             row.update(
+                year_group="Reception" if spec.year == 0 else f"Year {spec.year}",
+                **{"class": DEMO_CLASSES[spec.year]},
                 date_of_birth=pupil_birth_date(spec.year, *spec.born, on).isoformat(),
                 on_roll="current",
                 on_roll_from=dt.date(school_year_start(on) - spec.year, 9, 1).isoformat(),

@@ -3,8 +3,9 @@
 Columns (the roster of ../shared/contracts/post-check.md, and more): ``first_name``, ``last_name``,
 ``role`` are required; ``preferred_name``, ``date_of_birth`` (YYYY-MM-DD), ``external_id`` (the MIS
 id), ``email``, ``on_roll`` (current/former), ``on_roll_from``, ``on_roll_until``, ``parent_of``
-(the children's external ids or "First Last", separated by ``;``) and ``relationship`` (mother,
-father, carer, guardian, other) are optional; other columns are ignored. A column that is present
+(the children's external ids or "First Last", separated by ``;``), ``relationship`` (mother,
+father, carer, guardian, other), and for pupils ``year_group`` ("Year 5", "5", "R"...) and
+``class`` (or ``class_name``) are optional; other columns are ignored. A column that is present
 sets the value (an empty cell clears it); a column that is absent leaves it as it is.
 
 Each row is matched to a person already at the school, so importing the same file twice changes
@@ -29,7 +30,7 @@ from typing import IO, Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
-from smpolicy.schools.models import PERSON_ROLES, ParentLink, Person, School
+from smpolicy.schools.models import PERSON_ROLES, ParentLink, Person, School, year_group_label
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("first_name", "last_name", "role")
 OPTIONAL_COLUMNS: tuple[str, ...] = (
@@ -42,6 +43,8 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "on_roll_until",
     "parent_of",
     "relationship",
+    "year_group",
+    "class_name",
 )
 # The Person fields a row can set, each from the column of the same name.
 PERSON_COLUMNS: tuple[str, ...] = (
@@ -55,7 +58,54 @@ PERSON_COLUMNS: tuple[str, ...] = (
     "on_roll",
     "on_roll_from",
     "on_roll_until",
+    "year_group",
+    "class_name",
 )
+# Other names a header may give a column by: ours for short, and the usual headers of SIMS,
+# Arbor and Bromcom reports. A header none of these names is mapped once on the Import people
+# page, and the mapping is kept for that school's exports of the same shape (ImportMapping).
+COLUMN_ALIASES: dict[str, str] = {
+    "class": "class_name",
+    "year": "year_group",
+    "forename": "first_name",
+    "surname": "last_name",
+    "preferred_forename": "preferred_name",
+    "preferred_first_name": "preferred_name",
+    "known_as": "preferred_name",
+    "dob": "date_of_birth",
+    "date_of_birth": "date_of_birth",
+    "birth_date": "date_of_birth",
+    "nc_year": "year_group",
+    "year_group": "year_group",
+    "reg_group": "class_name",
+    "registration_group": "class_name",
+    "registration_form": "class_name",
+    "tutor_group": "class_name",
+    "form": "class_name",
+    "upn": "external_id",
+    "mis_id": "external_id",
+    "email_address": "email",
+    "primary_email": "email",
+    "admission_date": "on_roll_from",
+    "date_of_admission": "on_roll_from",
+    "leaving_date": "on_roll_until",
+    "date_of_leaving": "on_roll_until",
+}
+# The kind of export, and the role it gives every row that has no role column.
+EXPORT_KINDS: dict[str, str | None] = {
+    "people": None,
+    "pupils": "pupil",
+    "staff": "staff",
+    "parents": "parent",
+}
+EXPORT_KIND_LABELS: dict[str, str] = {
+    "people": "Everyone, with a role column",
+    "pupils": "Pupils",
+    "staff": "Staff",
+    "parents": "Parents and carers",
+}
+# Columns only a pupil has: a file with one of them and no role column is a pupils export.
+PUPIL_ONLY_COLUMNS = frozenset({"year_group", "class_name", "on_roll", "on_roll_from"})
 DATE_COLUMNS = frozenset({"date_of_birth", "on_roll_from", "on_roll_until"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -125,17 +175,48 @@ class CsvReport(ABC):
         return f"Imported: {counts}."
 
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
+_UK_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_WORDS_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{4})")
+# Excel and MIS reports add a midnight to dates: "24/11/2026 00:00", "2026-11-24 00:00:00".
+_MIDNIGHT = re.compile(r"\s+0?0:00(?::00(?:\.0+)?)?$")
+DATE_FORMS = "DD/MM/YYYY, YYYY-MM-DD or 24 Nov 2026"
+
+
+def parse_date(value: str) -> dt.date:
+    """A date as UK schools' MIS exports write it: DD/MM/YYYY or D/M/YYYY (day first, always:
+    these are UK exports), YYYY-MM-DD, "24 Nov 2026" or "24 November 2026". ValueError if not."""
+    value = _MIDNIGHT.sub("", value.strip())
+    if _ISO_DATE.fullmatch(value):
+        return dt.date.fromisoformat(value)
+    if match := _UK_DATE.fullmatch(value):
+        day, month, year = (int(g) for g in match.groups())
+        return dt.date(year, month, day)
+    if (match := _WORDS_DATE.fullmatch(value)) and match.group(2).lower() in _MONTHS:
+        return dt.date(int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1)))
+    raise ValueError(value)
+
+
 def read_date(report: CsvReport, row: int, column: str, raw: str) -> dt.date | None:
-    """A YYYY-MM-DD cell as a date; None when empty, or wrong (the error is on the report)."""
+    """A date cell (see parse_date) as a date; None when empty, or wrong (the error is on the
+    report)."""
     value = raw.strip()
     if not value:
         return None
     try:
-        if not _ISO_DATE.fullmatch(value):
-            raise ValueError
-        return dt.date.fromisoformat(value)
+        return parse_date(value)
     except ValueError:
-        report.error(row, column, f"{value!r} is not a date (YYYY-MM-DD)")
+        report.error(row, column, f"{value!r} is not a date ({DATE_FORMS})")
         return None
 
 
@@ -147,6 +228,13 @@ class ImportReport(CsvReport):
     links_created: int = 0
     links_updated: int = 0
     outcomes: list[RowOutcome] = field(default_factory=list)
+    # How the file was read: its shape, a saved mapping used, the role its kind gave every row.
+    signature: str = ""
+    mapping_used: str = ""
+    role_implied: str = ""
+    # The file's headers do not say which column is which: map them (the Import people page).
+    needs_mapping: bool = False
+    headers: list[str] = field(default_factory=list)
 
     def counts(self) -> str:
         counts = (
@@ -161,6 +249,10 @@ class ImportReport(CsvReport):
     def as_text(self) -> str:
         """The summary, then each error, or else each person created or updated."""
         lines = [self.summary()]
+        if self.mapping_used:
+            lines.append(f"Read with {self.mapping_used}.")
+        if self.role_implied:
+            lines.append(f"No role column: every row is a {self.role_implied}, from the export.")
         if self.errors:
             lines += [str(error) for error in self.errors]
         else:
@@ -247,6 +339,11 @@ def _column_name(header: str) -> str:
     return re.sub(r"[\s\-]+", "_", header.strip().strip("\ufeff").lower())
 
 
+def _person_column(header: str) -> str:
+    name = _column_name(header)
+    return COLUMN_ALIASES.get(name, name)
+
+
 def _name(value: str) -> str:
     return " ".join(value.split())
 
@@ -271,6 +368,8 @@ class _Import:
         )
         if column in DATE_COLUMNS:
             return read_date(self.report, row, column, value)
+        if column == "year_group":
+            return year_group_label(value)
         if column == "role":
             value = value.lower()
             if value not in PERSON_ROLES:
@@ -328,6 +427,9 @@ class _Import:
             for column in ("on_roll", "on_roll_from", "on_roll_until"):
                 if values.get(column):
                     self.report.error(row, column, "only pupils have an on-roll status and dates")
+            for column, what in (("year_group", "a year group"), ("class_name", "a class")):
+                if values.get(column):
+                    self.report.error(row, column, f"only pupils have {what}")
         if len(self.report.errors) > errors_before:
             return
 
@@ -459,41 +561,157 @@ def _cell_message(column: str | None, values: dict[str, Any], message: str) -> s
     return message
 
 
-def import_people(school: School, file_or_text: Source, *, dry_run: bool = False) -> ImportReport:
-    """Import the people in a CSV (text, bytes, a Path or an open file) into ``school``.
+def _cell_text(value: Any) -> str:
+    """A workbook cell as the text a CSV would hold. A formula is its text ("=HYPERLINK(...)"):
+    it is read, never run, and kept as text like any other cell."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
-    Writes nothing when ``dry_run`` is set or when any row has an error; the report says which.
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    """The first worksheet of an Excel workbook, as rows of text cells."""
+    import zipfile
+
+    import openpyxl
+
+    try:
+        # data_only=False: a formula cell gives its formula's text, not a value computed by Excel
+        # on someone's machine; it is stored as text and never evaluated.
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            sheet = book.worksheets[0]
+            return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, IndexError, ValueError,
+            TypeError, OSError, SyntaxError) as exc:
+        # A damaged or hostile workbook (XML parse errors are SyntaxErrors) is bad input,
+        # said plainly, never a server error.
+        raise UnreadableText(
+            1, f"the file is not a readable Excel workbook ({type(exc).__name__}); "
+            "save it again from Excel as .xlsx, or as CSV UTF-8"
+        ) from None
+
+
+def read_table(source: Source) -> list[list[str]]:
+    """The rows of a CSV file (any of decode_csv's encodings; comma, semicolon or tab) or of an
+    Excel workbook (.xlsx), as text cells; UnreadableText when it is neither."""
+    if isinstance(source, Path):
+        source = source.read_bytes()
+    elif not isinstance(source, str | bytes):
+        source = source.read()
+    if isinstance(source, bytes) and source.startswith(b"PK\x03\x04"):
+        return _xlsx_rows(source)
+    text = _read_text(source)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+
+
+def header_signature(headers: list[str]) -> str:
+    """What tells one shape of export from another: its header names, tidied, in order."""
+    import hashlib
+
+    names = "\x1f".join(_column_name(h) for h in headers)
+    return hashlib.sha256(names.encode("utf-8")).hexdigest()
+
+
+def guess_columns(headers: list[str]) -> dict[str, str]:
+    """Our column for each header we recognise (for the mapping page to start from)."""
+    known = set(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
+    return {h: c for h in headers if (c := _person_column(h)) in known}
+
+
+def import_people(
+    school: School,
+    file_or_text: Source,
+    *,
+    dry_run: bool = False,
+    kind: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> ImportReport:
+    """Import the people in a CSV or Excel file (text, bytes, a Path or an open file) into
+    ``school``.
+
+    ``mapping`` gives our column for each of the file's headers ("" to ignore one); without it,
+    the mapping the school saved for exports of this shape is used, else the headers are read as
+    our column names or their usual aliases. ``kind`` (pupils, staff, parents) gives every row its
+    role when the file has no role column. Writes nothing when ``dry_run`` is set or when any row
+    has an error; the report says which.
     """
+    from smpolicy.schools.models import ImportMapping
+
     report = ImportReport(dry_run=dry_run)
     try:
-        text = _read_text(file_or_text)
+        table = read_table(file_or_text)
     except UnreadableText as exc:
         report.error(exc.line, None, str(exc))
         return report
-    if not text.strip():
+    while table and not any(cell.strip() for cell in table[0]):
+        table.pop(0)
+    if not table:
         report.error(
             1, None, f"the file is empty; it needs a header line with {', '.join(REQUIRED_COLUMNS)}"
         )
         return report
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    headers = [_column_name(h) for h in next(reader)]
+    raw_headers = [h.strip() for h in table[0]]
+    report.signature = header_signature(raw_headers)
+    if mapping is None:
+        saved = ImportMapping.objects.for_school(school).filter(signature=report.signature).first()
+        if saved is not None:
+            mapping, kind = saved.columns, kind or saved.kind
+            report.mapping_used = f"the column mapping saved on {saved.created_at:%d/%m/%Y}"
+    if mapping is not None:
+        headers = [mapping.get(h, "") for h in raw_headers]
+    else:
+        headers = [_person_column(h) for h in raw_headers]
+    # Errors name the file's own header for a mapped column.
+    shown = {ours: raw for raw, ours in zip(raw_headers, headers, strict=True) if ours}
+    role = EXPORT_KINDS.get(kind or "people")
+    if kind and kind not in EXPORT_KINDS:
+        report.error(1, None, f"{kind!r} is not a kind of export; use {', '.join(EXPORT_KINDS)}")
+        return report
+    if role is None and "role" not in headers and PUPIL_ONLY_COLUMNS & set(headers):
+        role = Person.Role.PUPIL
+        report.role_implied = "pupil"
+    elif role is not None and "role" not in headers:
+        report.role_implied = role
     known = [h for h in headers if h in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     for column in sorted({h for h in known if known.count(h) > 1}):
         report.error(1, column, f"the column {column!r} appears more than once in the header line")
-    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
+    missing = [c for c in REQUIRED_COLUMNS if c not in headers and not (c == "role" and role)]
     for column in missing:
         report.error(1, column, f"the required column {column!r} is missing from the header line")
+    if missing:
+        report.needs_mapping = True
+        report.headers = raw_headers
+        report.error(
+            1, None, "say which column is which once on the Import people page: exports of this "
+            "shape are then read that way here and by smpolicy import-people"
+        )
     if report.errors:
         return report
     job = _Import(school, report)
-    job.columns = {h for h in headers if h in PERSON_COLUMNS}
+    job.columns = {h for h in headers if h in PERSON_COLUMNS} | ({"role"} if role else set())
     with transaction.atomic():
-        for number, cells in enumerate(reader, start=2):
+        for number, cells in enumerate(table[1:], start=2):
             if not any(cell.strip() for cell in cells):
                 continue
-            record = {h: cells[i] if i < len(cells) else "" for i, h in enumerate(headers)}
+            record = {h: cells[i] if i < len(cells) else "" for i, h in enumerate(headers) if h}
+            if role and "role" not in headers:
+                record["role"] = role
             job.row(number, record)
         job.link_parents()
         if dry_run or report.errors:
             transaction.set_rollback(True)
+    if mapping is not None:
+        report.errors = [
+            RowError(e.row, shown.get(e.column, e.column) if e.column else None, e.message)
+            for e in report.errors
+        ]
     return report

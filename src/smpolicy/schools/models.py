@@ -9,6 +9,7 @@ and a ``clean()`` that refuses a link to another school's record. Views query
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from smpolicy.policy import PackError, load_pack
 from smpolicy.policy.vocabulary import ROLES, SCHOOL_REPRESENTATIVES
+from smpolicy.schools.sealing import SealedTextField
 
 # A person is never "public": the public is everyone who is not on a school's records.
 PERSON_ROLES: tuple[str, ...] = tuple(role for role in ROLES if role != "public")
@@ -49,6 +51,45 @@ def age_on(born: dt.date, on: dt.date) -> int:
     rule), so on 28 February of such a year they are still the younger age.
     """
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+_YEAR_NUMBER = re.compile(r"(?:year|yr|y)?\s*(\d{1,2})", re.IGNORECASE)
+_RECEPTION = frozenset({"r", "rec", "reception", "yr", "year r", "year reception", "fs2", "f2"})
+_NURSERY = frozenset({"n", "nur", "nursery", "n1", "n2", "fs1", "f1", "pre-school", "preschool"})
+
+
+def year_group_label(raw: str) -> str:
+    """One spelling of a year group whatever the MIS wrote: "5", "Y5", "Yr 5", "Year 05" are
+    "Year 5"; "R", "Rec", "YR" are "Reception"; "N1", "Nursery" are "Nursery". Anything else is
+    kept as written (tidied), so a school's own names survive."""
+    value = " ".join((raw or "").split())
+    lowered = value.lower()
+    if lowered in _RECEPTION:
+        return "Reception"
+    if lowered in _NURSERY:
+        return "Nursery"
+    if match := _YEAR_NUMBER.fullmatch(value):
+        return f"Year {int(match.group(1))}"
+    return value
+
+
+def year_group_order(label: str) -> tuple[int, str]:
+    """Sort key: Nursery, Reception, Year 1 ... Year 13, then any other name, then unknown."""
+    if label == "Nursery":
+        return (-2, "")
+    if label == "Reception":
+        return (-1, "")
+    if match := re.fullmatch(r"Year (\d+)", label):
+        return (int(match.group(1)), "")
+    return (100 if label else 101, label)
+
+
+def class_label(name: str) -> str:
+    """ "Oak" is "Oak class" and a form "5B" is "class 5B"; a name saying "class" is kept."""
+    name = " ".join((name or "").split())
+    if not name or "class" in name.lower():
+        return name
+    return f"class {name}" if name[0].isdigit() else f"{name} class"
 
 
 class School(models.Model):
@@ -204,9 +245,25 @@ class Person(SchoolOwned):
         help_text="Pupils only. A pupil whose on-roll-until date has passed is a former pupil.",
     )
     on_roll_from = models.DateField(null=True, blank=True)
-    on_roll_until = models.DateField(null=True, blank=True)
+    on_roll_until = models.DateField(
+        null=True, blank=True, help_text="Pupils: the day they left (a leaver is kept, as former)."
+    )
+    year_group = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="Pupils only: “Reception”, “Year 5”... as the MIS has it.",
+    )
+    class_name = models.CharField(
+        "class", max_length=60, blank=True, help_text="Pupils only: their class, e.g. “Oak”."
+    )
     external_id = models.CharField(
         "MIS id", max_length=64, blank=True, help_text="The id in the school's MIS."
+    )
+    wonde_id = models.CharField(
+        "Wonde id",
+        max_length=40,
+        blank=True,
+        help_text="Wonde's id of this person, set by the MIS sync (smpolicy.schools.mis_sync).",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -239,16 +296,38 @@ class Person(SchoolOwned):
                 condition=~Q(external_id=""),
                 name="person_external_id_unique_in_school",
                 violation_error_message="Another person at this school has this MIS id.",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["school", "wonde_id"],
+                condition=~Q(wonde_id=""),
+                name="person_wonde_id_unique_in_school",
+                violation_error_message="Another person at this school has this Wonde id.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.full_name
+        return self.label
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.is_pupil and not self.on_roll:
             self.on_roll = self.OnRoll.CURRENT
+        self.year_group = year_group_label(self.year_group)
         super().save(*args, **kwargs)
+
+    @property
+    def year_and_class(self) -> str:
+        """ "Year 5, Oak class" for a pupil, as much of it as is known; "" otherwise."""
+        if not self.is_pupil:
+            return ""
+        return ", ".join(part for part in (self.year_group, class_label(self.class_name)) if part)
+
+    @property
+    def label(self) -> str:
+        """How a person is named wherever one is chosen or shown: a pupil with their year group
+        and class ("Ada Lovelace (Year 5, Oak class)"), so two pupils of one name are told
+        apart; anyone else by name."""
+        where = self.year_and_class
+        return f"{self.full_name} ({where})" if where else self.full_name
 
     @property
     def full_name(self) -> str:
@@ -332,6 +411,10 @@ class Person(SchoolOwned):
                 self.on_roll = self.OnRoll.CURRENT
         elif self.on_roll or self.on_roll_from or self.on_roll_until:
             errors["on_roll"] = "Only pupils have an on-roll status and dates."
+        if not self.is_pupil:
+            for name, what in (("year_group", "a year group"), ("class_name", "a class")):
+                if getattr(self, name).strip():
+                    errors[name] = f"Only pupils have {what}."
         if self.date_of_birth and self.date_of_birth > today():
             errors["date_of_birth"] = "The date of birth is in the future."
         if self.on_roll_from and self.on_roll_until and self.on_roll_until < self.on_roll_from:
@@ -501,6 +584,27 @@ class Position(SchoolOwned):
             raise ValidationError(errors)
 
 
+class ApiKeyKept(Exception):
+    """Raised on an attempt to delete an API key, or to change what it is or who made it."""
+
+
+# All that may change on a key once it is made: its use counter and its revocation.
+_API_KEY_CHANGEABLE = frozenset(
+    {"use_count", "last_used_at", "last_used_from", "revoked_at", "revoked_by", "revoked_by_name"}
+)
+
+
+class ApiKeyQuerySet(SchoolOwnedQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        fixed = sorted(set(kwargs) - _API_KEY_CHANGEABLE)
+        if fixed:
+            raise ApiKeyKept(f"an API key's {', '.join(fixed)} cannot be changed; make a new key")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ApiKeyKept("API keys are revoked, never deleted: who made each stays on record")
+
+
 class ApiKey(SchoolOwned):
     """A key another system (the MIS, a website plug-in) uses to call the API for one school.
 
@@ -533,6 +637,8 @@ class ApiKey(SchoolOwned):
     )
     revoked_by_name = models.CharField(max_length=210, blank=True)
 
+    objects = ApiKeyQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = "API key"
@@ -540,24 +646,46 @@ class ApiKey(SchoolOwned):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            kept = ApiKey.objects.filter(pk=self.pk).values().first() or {}
+            changed = sorted(
+                f.name
+                for f in self._meta.concrete_fields
+                if f.name not in _API_KEY_CHANGEABLE
+                and f.attname in kept
+                and kept[f.attname] != getattr(self, f.attname)
+            )
+            if changed:
+                raise ApiKeyKept(
+                    f"an API key's {', '.join(changed)} cannot be changed; make a new key"
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ApiKeyKept("API keys are revoked, never deleted: who made each stays on record")
+
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
 class SchoolSignIn(SchoolOwned):
     """A school's single sign-on: its own Microsoft Entra ID tenant or Google Workspace (OpenID
-    Connect), as one django-allauth SocialApp. A trust has one per school; a person signs in
-    through their own school's app only (smpolicy.schools.sso checks it on every sign-in)."""
+    Connect), or its SAML 2.0 identity provider, as one django-allauth SocialApp. A trust has one
+    per school; a person signs in through their own school's app only (smpolicy.schools.sso
+    checks it on every sign-in)."""
 
     class Kind(models.TextChoices):
         ENTRA = "entra", "Microsoft Entra ID (Microsoft 365)"
         GOOGLE = "google", "Google Workspace"
         OIDC = "oidc", "Another OpenID Connect provider"
+        SAML = "saml", "A SAML 2.0 identity provider"
 
     # What the sign-in page's button says for each kind.
     BUTTON_LABELS: ClassVar[dict[str, str]] = {
         Kind.ENTRA: "Sign in with Microsoft",
         Kind.GOOGLE: "Sign in with Google",
         Kind.OIDC: "Sign in with your school account",
+        Kind.SAML: "Sign in with your school account",
     }
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -565,7 +693,9 @@ class SchoolSignIn(SchoolOwned):
         "socialaccount.SocialApp",
         on_delete=models.CASCADE,
         related_name="school_sign_in",
-        help_text="The client id, secret and issuer (settings.server_url) allauth signs in with.",
+        help_text="What allauth signs in with: for OpenID Connect the client id, secret and "
+        "issuer (settings.server_url); for SAML the identity provider's entity id, sign-in URL "
+        "and certificate (settings.idp).",
     )
     tenant = models.CharField(
         max_length=100,
@@ -609,3 +739,81 @@ class SchoolSignIn(SchoolOwned):
         self.allowed_domains = [d.strip().lower().lstrip("@") for d in domains]
         if self.kind == self.Kind.ENTRA and not self.tenant.strip():
             raise ValidationError({"tenant": "Microsoft Entra ID needs the tenant (directory) id."})
+
+
+class MisConnection(SchoolOwned):
+    """How a school's MIS reaches smpolicy without anyone exporting a file: Wonde's REST API, with
+    the school's own bearer token (sealed at rest, never shown back: only its last characters).
+    ``smpolicy.schools.mis_sync.sync_school`` reads it, on demand and nightly."""
+
+    class Provider(models.TextChoices):
+        WONDE = "wonde", "Wonde"
+
+    provider = models.CharField(max_length=10, choices=Provider.choices, default=Provider.WONDE)
+    mis_school_id = models.CharField(
+        "Wonde school id",
+        max_length=40,
+        help_text="The school's id in Wonde, e.g. A1930499544 (Wonde's portal shows it).",
+    )
+    token = SealedTextField(blank=True)
+    token_hint = models.CharField(max_length=8, blank=True, editable=False)
+    nightly = models.BooleanField(
+        "sync every night", default=True, help_text="The scheduler syncs the school each night."
+    )
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_run_ok = models.BooleanField(null=True, blank=True)
+    last_run_dry = models.BooleanField(default=False)
+    last_report = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "MIS connection"
+        constraints = [
+            models.UniqueConstraint(fields=["school"], name="misconnection_one_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} for {self.school}"
+
+    def set_token(self, token: str) -> None:
+        self.token = token.strip()
+        self.token_hint = self.token[-4:] if len(self.token) >= 12 else ""
+
+    @property
+    def token_shown(self) -> str:
+        """What a page may show of the token: never more than its last four characters."""
+        if not self.token:
+            return "none yet"
+        return f"…{self.token_hint}" if self.token_hint else "set"
+
+
+class ImportMapping(SchoolOwned):
+    """Which of our columns each header of one shape of MIS export is, chosen once on the Import
+    people page and used for every later file of that shape (the same headers in the same order)
+    from this school, by the page and by ``smpolicy import-people`` alike."""
+
+    class Kind(models.TextChoices):
+        PEOPLE = "people", "Everyone, with a role column"
+        PUPILS = "pupils", "Pupils"
+        STAFF = "staff", "Staff"
+        PARENTS = "parents", "Parents and carers"
+
+    signature = models.CharField(max_length=64, help_text="SHA-256 of the tidied header names.")
+    headers = models.JSONField(default=list)
+    columns = models.JSONField(default=dict, help_text="The file's header to our column name.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PEOPLE)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "signature"], name="importmapping_one_per_shape"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} export ({len(self.headers)} columns)"

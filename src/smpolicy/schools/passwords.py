@@ -9,6 +9,7 @@ link: its password is the school tenant's business.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -16,9 +17,33 @@ from typing import Any
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.db.models import Q
 
 from smpolicy.schools.mailing import address_of
+
+# Reset links are limited so the form cannot fill someone's inbox: a few an hour to one account
+# (beyond them the page answers as always, and no mail goes), and more an hour from one client
+# address, which shares a school's Wi-Fi (beyond them the page says when to try again).
+LINKS_PER_ACCOUNT_PER_HOUR = 3
+ASKS_PER_CLIENT_PER_HOUR = 10
+_HOUR = 3600
+
+
+def _counted(kind: str, who: str) -> int:
+    """One more ask counted against ``who`` this hour; the count so far, this one included. The
+    cache (settings.CACHES) is shared by every worker; only a hash of the address is kept."""
+    key = f"password-reset:{kind}:{hashlib.sha256(who.encode()).hexdigest()}"
+    cache.add(key, 0, _HOUR)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: this is the first of a new hour
+        cache.set(key, 1, _HOUR)
+        return 1
+
+
+def client_may_ask(address: str) -> bool:
+    return _counted("client", address) <= ASKS_PER_CLIENT_PER_HOUR
 
 
 def _same(a: str, b: str) -> bool:
@@ -44,6 +69,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             person = getattr(user, "person", None)
             address = address_of(person) if person is not None else user.email
             if user.has_usable_password() and address and _same(email, address):
+                if _counted("account", str(user.pk)) > LINKS_PER_ACCOUNT_PER_HOUR:
+                    continue  # the page says the same; the inbox gets no more
                 self._addresses[user.pk] = address
                 yield user
 

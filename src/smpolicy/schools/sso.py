@@ -1,8 +1,12 @@
-"""Single sign-on through each school's own Microsoft Entra ID tenant or Google Workspace.
+"""Single sign-on through each school's own Microsoft Entra ID tenant or Google Workspace, or
+its SAML 2.0 identity provider.
 
-django-allauth's OpenID Connect provider does the protocol (discovery, state, PKCE, the code
-exchange, the ID token's signature, issuer, audience and expiry). This module decides who that
-token lets in, on every sign-in, not only the first:
+django-allauth's OpenID Connect provider does that protocol (discovery, state, PKCE, the code
+exchange, the ID token's signature, issuer, audience and expiry); its SAML provider (python3-saml)
+does SAML's (the AuthnRequest, the POST binding's Response: its XML signature against the
+school's certificate, issuer, audience, destination, times, and InResponseTo against the request
+this browser started). This module decides who that token or assertion lets in, on every
+sign-in, not only the first:
 
 - the token's ``iss`` is the issuer configured for the school's app (for Entra also its ``tid``
   is the school's tenant), so a token from another tenant or a multi-tenant endpoint is refused;
@@ -12,6 +16,10 @@ token lets in, on every sign-in, not only the first:
   Entra ID does not send ``email_verified`` in its ID tokens, so for Entra the address counts as
   verified only because the tenant is the school's own and the domain is one the tenant has
   verified (an ``email_verified`` or ``xms_edov`` that Entra does send must not be false);
+- SAML: the assertion must be signed (not only the Response around it), the e-mail address is
+  the emailaddress attribute or a NameID in the emailAddress format, and counts as verified
+  because the identity provider is the school's own, as for Entra; it must be in one of the
+  app's allowed domains, and an email_verified attribute that is sent must not be false;
 - the address belongs to exactly one person at *that app's* school, in a role that works for the
   school (no pupils or parents): no self-registration. Their account is created on first sign-in
   (with no usable password: SSO users cannot set one by a reset) and linked to the Person.
@@ -30,6 +38,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp, SocialLogin
+from allauth.socialaccount.providers.saml.provider import SAMLProvider
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -85,43 +94,37 @@ def callback_url(site_url: str, provider_id: str) -> str:
     return f"{site_url.rstrip('/')}{path}"
 
 
-@transaction.atomic
-def configure(
-    school: School,
-    kind: str,
-    *,
-    client_id: str,
-    secret: str,
-    tenant: str = "",
-    domains: list[str] | None = None,
-    server_url: str = "",
-) -> SchoolSignIn:
-    """Add or replace ``school``'s sign-in of ``kind``; the client secret is stored sealed."""
+def saml_sp_urls(site_url: str, school: School) -> dict[str, str]:
+    """What the school's IT lead gives its SAML identity provider for this site: the service
+    provider's entity id (Identifier) and the assertion consumer service (Reply URL)."""
+    site = site_url.rstrip("/")
+    return {
+        "entity_id": site + reverse("saml_metadata", kwargs={"organization_slug": school.slug}),
+        "acs_url": site + reverse("saml_acs", kwargs={"organization_slug": school.slug}),
+    }
+
+
+def _check_kind(kind: str) -> None:
     if kind not in SchoolSignIn.Kind.values:
         kinds = ", ".join(SchoolSignIn.Kind.values)
         raise ValidationError({"kind": f"Kind must be one of {kinds}."})
-    tenant = tenant.strip()
-    if kind == SchoolSignIn.Kind.ENTRA and tenant.lower() in SHARED_ENTRA_TENANTS:
-        raise ValidationError(
-            {"tenant": f"'{tenant}' lets any organisation's users in: give the school's own "
-             "tenant (directory) id."}
-        )
-    if not client_id.strip() or not secret.strip():
-        raise ValidationError({"client_id": "Both the client id and the client secret are needed."})
+
+
+def store_sign_in(
+    school: School,
+    kind: str,
+    app_fields: dict[str, Any],
+    *,
+    tenant: str = "",
+    domains: list[str] | None = None,
+) -> SchoolSignIn:
+    """Add or replace ``school``'s sign-in of ``kind``: one SocialApp per school and kind."""
     provider_id = provider_id_for(school, kind)
     sign_in = SchoolSignIn.objects.filter(app__provider_id=provider_id).first()
-    app = sign_in.app if sign_in else SocialApp(provider="openid_connect", provider_id=provider_id)
+    app = sign_in.app if sign_in else SocialApp(provider_id=provider_id)
     app.name = f"{SchoolSignIn.Kind(kind).label[:20]} ({school.slug})"[:40]
-    app.client_id = client_id.strip()
-    app.secret = seal(secret.strip())
-    app.settings = {
-        "server_url": issuer_for(kind, tenant, server_url),
-        # The claims checked below come from the signed ID token; Entra's userinfo endpoint is
-        # Microsoft Graph's and would need a Graph-scoped token.
-        "fetch_userinfo": False,
-        "oauth_pkce_enabled": True,
-        "token_auth_method": "client_secret_post",
-    }
+    for name, value in app_fields.items():
+        setattr(app, name, value)
     if sign_in is None:
         sign_in = SchoolSignIn(school=school, kind=kind)
     sign_in.tenant = tenant
@@ -133,6 +136,51 @@ def configure(
     sign_in.app = app
     sign_in.save()
     return sign_in
+
+
+@transaction.atomic
+def configure(
+    school: School,
+    kind: str,
+    *,
+    client_id: str,
+    secret: str,
+    tenant: str = "",
+    domains: list[str] | None = None,
+    server_url: str = "",
+) -> SchoolSignIn:
+    """Add or replace ``school``'s OpenID Connect sign-in of ``kind``; the client secret is
+    stored sealed."""
+    _check_kind(kind)
+    if kind == SchoolSignIn.Kind.SAML:
+        raise ValidationError(
+            {"kind": "SAML has no client id or secret: give the identity provider's entity id, "
+             "and its metadata or its sign-in URL and certificate."}
+        )
+    tenant = tenant.strip()
+    if kind == SchoolSignIn.Kind.ENTRA and tenant.lower() in SHARED_ENTRA_TENANTS:
+        raise ValidationError(
+            {"tenant": f"'{tenant}' lets any organisation's users in: give the school's own "
+             "tenant (directory) id."}
+        )
+    if not client_id.strip() or not secret.strip():
+        raise ValidationError({"client_id": "Both the client id and the client secret are needed."})
+    settings = {
+        "server_url": issuer_for(kind, tenant, server_url),
+        # The claims checked below come from the signed ID token; Entra's userinfo endpoint is
+        # Microsoft Graph's and would need a Graph-scoped token.
+        "fetch_userinfo": False,
+        "oauth_pkce_enabled": True,
+        "token_auth_method": "client_secret_post",
+    }
+    return store_sign_in(
+        school,
+        kind,
+        {"provider": "openid_connect", "client_id": client_id.strip(),
+         "secret": seal(secret.strip()), "settings": settings},
+        tenant=tenant,
+        domains=domains,
+    )
 
 
 def open_secret(stored: str) -> str:
@@ -154,14 +202,31 @@ def sign_in_choices(next_url: str = "") -> list[Choice]:
 
     query = urlencode({"process": "login", **({"next": next_url} if next_url else {})})
     return [
-        Choice(
-            sign_in.school,
-            sign_in.button_label,
-            reverse("openid_connect_login", kwargs={"provider_id": sign_in.app.provider_id})
-            + f"?{query}",
-        )
+        Choice(sign_in.school, sign_in.button_label, f"{login_path(sign_in)}?{query}")
         for sign_in in SchoolSignIn.objects.filter(enabled=True).select_related("school", "app")
     ]
+
+
+def login_path(sign_in: SchoolSignIn) -> str:
+    if sign_in.kind == SchoolSignIn.Kind.SAML:
+        return reverse("saml_login", kwargs={"organization_slug": sign_in.app.client_id})
+    return reverse("openid_connect_login", kwargs={"provider_id": sign_in.app.provider_id})
+
+
+def identity_provider(sign_in: SchoolSignIn) -> str:
+    """Who the school's sign-in trusts: the OpenID issuer, or the SAML identity provider's
+    entity id."""
+    if sign_in.kind == SchoolSignIn.Kind.SAML:
+        return str(sign_in.app.settings.get("idp", {}).get("entity_id", ""))
+    return str(sign_in.app.settings.get("server_url", ""))
+
+
+def return_url(site_url: str, sign_in: SchoolSignIn) -> str:
+    """Where the identity provider sends people back: the redirect URI (OpenID Connect) or the
+    assertion consumer service (SAML)."""
+    if sign_in.kind == SchoolSignIn.Kind.SAML:
+        return saml_sp_urls(site_url, sign_in.school)["acs_url"]
+    return callback_url(site_url, sign_in.app.provider_id)
 
 
 # -- who a token lets in ---------------------------------------------------------------------------
@@ -203,12 +268,43 @@ def verified_email(sign_in: SchoolSignIn, claims: dict[str, Any]) -> str:
                 "This Google account is not one of the school's Google Workspace accounts.",
                 email=email,
             )
+    return school_address(sign_in, email)
+
+
+def school_address(sign_in: SchoolSignIn, email: str) -> str:
+    """``email``, if it is in one of the domains the school's sign-in may let in."""
     domain = email.rpartition("@")[2].lower()
-    if "@" not in email or domain not in domains:
+    if "@" not in email or domain not in {d.lower() for d in sign_in.allowed_domains}:
         raise Refused(
             "This e-mail address is not one of the school's addresses.", email=email
         )
     return email
+
+
+def saml_email(sign_in: SchoolSignIn, sociallogin: SocialLogin) -> str:
+    """The e-mail address a SAML assertion vouches for, or Refused saying why not.
+
+    python3-saml has already checked the assertion's signature against the school's certificate,
+    its issuer, audience and times. allauth takes the address from the emailaddress attribute,
+    or from a NameID in the emailAddress format; it counts as verified because the identity
+    provider is the school's own (as for Entra), unless an email_verified attribute says not."""
+    email = next((a.email for a in sociallogin.email_addresses if a.email), "")
+    if not email:
+        raise Refused(
+            "The identity provider did not send an e-mail address for this account. The school's "
+            "IT lead needs to send it as the NameID in the emailAddress format, or as the "
+            "attribute http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress."
+        )
+    mapping = sign_in.app.settings.get("attribute_mapping") or (
+        SAMLProvider.default_attribute_mapping
+    )
+    attributes = sociallogin.account.extra_data or {}
+    for name in mapping.get("email_verified", []):
+        values = attributes.get(name) or []
+        if values and str(values[0]).strip().lower() not in {"true", "1"}:
+            raise Refused("The identity provider says this e-mail address is not verified.",
+                          email=email)
+    return school_address(sign_in, email)
 
 
 def person_for_email(school: School, email: str) -> Person:
@@ -321,8 +417,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise Refused("Signing in this way is turned off for this school.")
         if sociallogin.state.get("process") == "connect":
             raise Refused("Accounts are linked on first sign-in: there is nothing to connect.")
-        claims = sociallogin.account.extra_data.get("id_token") or {}
-        email = verified_email(sign_in, claims)
+        if sign_in.kind == SchoolSignIn.Kind.SAML:
+            email = saml_email(sign_in, sociallogin)
+        else:
+            email = verified_email(sign_in, sociallogin.account.extra_data.get("id_token") or {})
         person = person_for_email(sign_in.school, email)
         if sociallogin.is_existing:
             user = sociallogin.user

@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("people/", views.people, name="people"),
     path("people/import/", views.import_people_page, name="import_people"),
+    path("people/mis-sync/", views.mis_sync, name="mis_sync"),
     path("api-keys/", views.api_keys, name="api_keys"),
     path("api-keys/<int:pk>/revoke/", views.api_key_revoke, name="api_key_revoke"),
 ]

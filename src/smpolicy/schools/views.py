@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -23,10 +25,18 @@ from smpolicy.schools.access import (
     login_url,
     requires,
 )
-from smpolicy.schools.forms import ApiKeyForm, ImportPeopleForm, PeopleFilterForm
-from smpolicy.schools.importing import import_people
-from smpolicy.schools.models import ApiKey, Person
-from smpolicy.schools.passwords import PasswordResetForm, link_lifetime
+from smpolicy.schools.clientaddress import client_address
+from smpolicy.schools.forms import (
+    ApiKeyForm,
+    ColumnMappingForm,
+    ImportPeopleForm,
+    MisConnectionForm,
+    PeopleFilterForm,
+)
+from smpolicy.schools.importing import guess_columns, import_people
+from smpolicy.schools.mis_sync import sync_school
+from smpolicy.schools.models import ApiKey, ImportMapping, MisConnection, Person, School
+from smpolicy.schools.passwords import PasswordResetForm, client_may_ask, link_lifetime
 from smpolicy.schools.sso import sign_in_choices
 
 PEOPLE_PER_PAGE = 50
@@ -81,6 +91,9 @@ CAPABILITY_PAGES: dict[str, tuple[tuple[str, str, str | None], ...]] = {
     "manage_api_keys": (
         ("API keys", "schools:api_keys", "Keys for other systems, such as the MIS or website"),
     ),
+    "mis_sync": (
+        ("MIS sync", "schools:mis_sync", "Keep pupils, staff and parents in step with the MIS"),
+    ),
 }
 
 
@@ -114,6 +127,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "actions": actions_for(capabilities(request.user)),
             "notices": notices.for_request(request),
+            # The concern form's whole address, for staff to give parents (newsletters, the site).
+            "site_url": settings.SITE_URL.rstrip("/"),
         },
     )
 
@@ -137,20 +152,110 @@ def people(request: SchoolRequest) -> HttpResponse:
     )
 
 
+# The uploaded export waits in the session while its columns are mapped (at most 5 MB).
+PENDING_IMPORT = "schools.pending_import"
+
+
 @requires("manage_people")
 def import_people_page(request: SchoolRequest) -> HttpResponse:
     report = None
-    if request.method == "POST":
+    mapping_form = None
+    form = ImportPeopleForm()
+    if request.method == "POST" and request.POST.get("action") == "map":
+        pending = request.session.get(PENDING_IMPORT)
+        if not pending:
+            messages.error(request, "Upload the file again: it is no longer waiting here.")
+            return redirect("schools:import_people")
+        data = base64.b64decode(pending["data"])
+        headers = pending["headers"]
+        mapping_form = ColumnMappingForm(request.POST, headers=headers, guessed={})
+        if mapping_form.is_valid():
+            kind = mapping_form.cleaned_data["kind"] or "people"
+            columns = mapping_form.cleaned_data["mapping"]
+            report = import_people(
+                request.school, data, dry_run=mapping_form.cleaned_data["dry_run"], kind=kind,
+                mapping=columns,
+            )
+            if report.ok:
+                # Chosen once: the next export of this shape needs no mapping.
+                ImportMapping.objects.update_or_create(
+                    school=request.school,
+                    signature=report.signature,
+                    defaults={"headers": headers, "columns": columns, "kind": kind,
+                              "created_by": request.user},
+                )
+                if report.written:
+                    request.session.pop(PENDING_IMPORT, None)
+                    mapping_form = None
+    elif request.method == "POST":
         form = ImportPeopleForm(request.POST, request.FILES)
         if form.is_valid():
+            data = form.cleaned_data["file"].read()
+            kind = form.cleaned_data["kind"] or "people"
             report = import_people(
-                request.school,
-                form.cleaned_data["file"],
-                dry_run=form.cleaned_data["dry_run"],
+                request.school, data, dry_run=form.cleaned_data["dry_run"],
+                kind=None if kind == "people" else kind,
             )
-    else:
-        form = ImportPeopleForm()
-    return render(request, "schools/import_people.html", {"form": form, "report": report})
+            if report.needs_mapping:
+                request.session[PENDING_IMPORT] = {
+                    "data": base64.b64encode(data).decode("ascii"),
+                    "headers": report.headers,
+                }
+                mapping_form = ColumnMappingForm(
+                    headers=report.headers,
+                    guessed=guess_columns(report.headers),
+                    initial={"kind": kind, "dry_run": form.cleaned_data["dry_run"]},
+                )
+                report = None
+    response = render(
+        request,
+        "schools/import_people.html",
+        {"form": form, "report": report, "mapping_form": mapping_form},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@requires("mis_sync")
+def mis_sync(request: SchoolRequest) -> HttpResponse:
+    """The Wonde connection, a dry run, and a sync now, with the report of what changed."""
+    connection = MisConnection.objects.for_school(request.school).first()
+    initial = (
+        {"mis_school_id": connection.mis_school_id, "nightly": connection.nightly}
+        if connection
+        else None
+    )
+    has_token = bool(connection and connection.token)
+    form = MisConnectionForm(initial=initial, has_token=has_token)
+    report = None
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action in ("dry_run", "sync"):
+            report = sync_school(request.school, dry_run=action == "dry_run")
+            connection = MisConnection.objects.for_school(request.school).first()
+            status = 200 if report.ok else 422
+        else:
+            form = MisConnectionForm(request.POST, has_token=has_token)
+            if not form.is_valid():
+                status = 422
+            else:
+                connection = connection or MisConnection(school=request.school)
+                connection.mis_school_id = form.cleaned_data["mis_school_id"]
+                connection.nightly = form.cleaned_data["nightly"]
+                if form.cleaned_data["token"]:
+                    connection.set_token(form.cleaned_data["token"])
+                connection.save()
+                messages.success(request, "The Wonde connection is saved. Try a dry run first.")
+                return redirect("schools:mis_sync")
+    response = render(
+        request,
+        "schools/mis_sync.html",
+        {"form": form, "connection": connection, "report": report},
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _api_keys_page(
@@ -181,9 +286,8 @@ def api_keys(request: SchoolRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST)
     if not form.is_valid():
         return _api_keys_page(request, form, status=422)
-    new = apikeys.create(
-        request.school, form.cleaned_data["name"], form.cleaned_data["scopes"], request.user
-    )
+    data = form.cleaned_data
+    new = apikeys.create(request.school, data["name"], data["scopes"], request.user, request)
     # The key is shown in this response only: a redirect would have to carry it in the URL or
     # the session.
     return _api_keys_page(request, ApiKeyForm(), new=new)
@@ -193,7 +297,7 @@ def api_keys(request: SchoolRequest) -> HttpResponse:
 @requires("manage_api_keys")
 def api_key_revoke(request: SchoolRequest, pk: int) -> HttpResponse:
     key = get_object_or_404(ApiKey.objects.for_school(request.school), pk=pk)
-    if apikeys.revoke(key, request.user):
+    if apikeys.revoke(key, request.user, request):
         messages.success(request, f"The key “{key.name}” is revoked: it no longer works.")
     else:
         messages.info(request, f"The key “{key.name}” was revoked already.")
@@ -213,6 +317,9 @@ class LoginView(auth_views.LoginView):
         choices = sign_in_choices(self.get_redirect_url())
         context["sso_choices"] = choices
         context["sso_many_schools"] = len({choice.school.pk for choice in choices}) > 1
+        # Parents and carers have no account: the sign-in page is where they arrive, so it leads
+        # to each school's concern form (the template leaves it out where safeguarding is not).
+        context["concern_schools"] = list(School.objects.order_by("name"))
         return context
 
 
@@ -226,6 +333,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("schools:password_reset_done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not client_may_ask(client_address(self.request)):
+            form.add_error(
+                None,
+                "Too many reset links have been asked for from here in the last hour. "
+                "Please try again in an hour, or ask the school office to reset your password.",
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
         self.extra_email_context = {"timeout_hours": link_lifetime()}
         return super().form_valid(form)
 

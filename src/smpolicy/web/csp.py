@@ -1,7 +1,10 @@
 """Where the site's Content Security Policy is relaxed, by path, and why.
 
 - Single sign-on's confirm page posts to this site, which redirects the browser to the school's
-  identity provider: form-action must allow that redirect (browsers apply it to redirects).
+  identity provider (OpenID Connect, and SAML's HTTP-Redirect binding for the AuthnRequest):
+  form-action must allow that redirect (browsers apply it to redirects). SAML's answer comes back
+  as the identity provider's own page posting to /accounts/saml/<school>/acs/: that page's policy
+  is the provider's, and this site's ACS answers with a redirect to a page of its own.
 - The API's Swagger page (/api/docs), which ninja writes with an inline script.
 """
 
@@ -13,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 
 RELAXED: tuple[tuple[str, dict[str, list[str]]], ...] = (
     ("/accounts/oidc/", {"form-action": ["https:", "http://127.0.0.1:*", "http://localhost:*"]}),
+    ("/accounts/saml/", {"form-action": ["https:", "http://127.0.0.1:*", "http://localhost:*"]}),
     ("/api/docs", {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}),
 )
 

@@ -36,6 +36,19 @@ DEFAULT_DETAIL = {
 }
 
 
+# What the person can do about it, under what went wrong.
+NEXT_STEP = {
+    400: "Go back, reload the page and try again.",
+    403: "If you need this page for your work, ask your headteacher or IT lead for access. If you "
+    "are signed in with another account, sign out and sign in with your own.",
+    404: "If you typed the address, check it. Otherwise start again from the home page, or ask "
+    "the person who sent you the link.",
+    413: "Go back and send a smaller file, or fewer at once.",
+    500: "Wait a minute and try again. If it keeps happening, tell your IT lead what you were "
+    "doing and when.",
+}
+
+
 def megabytes(size: int) -> str:
     """A size in words: "64 KB", "2.5 MB"."""
     if size < 1024 * 1024:
@@ -83,7 +96,8 @@ def error_response(request: HttpRequest, status: int, detail: str = "") -> HttpR
     if wants_json(request):
         return JsonResponse(api_error(message), status=status)
     context: dict[str, Any] = {"title": TITLES.get(status, "Error"), "detail": message,
-                               "status": status, "reason": detail}
+                               "status": status, "reason": detail,
+                               "next_step": NEXT_STEP.get(status, "")}
     template = "403.html" if status == 403 else "error.html"
     try:
         # The request's context (the school, the signed-in person) when it can be had; a
@@ -117,12 +131,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
     found = problem_with(sys.exc_info()[1]) if sys.exc_info()[1] is not None else None
     if found is not None:
         return error_response(request, *found)
-    if wants_json(request):
-        return JsonResponse(api_error(DEFAULT_DETAIL[500]), status=500)
     try:
-        body = loader.render_to_string(
-            "error.html", {"title": TITLES[500], "detail": DEFAULT_DETAIL[500], "status": 500}
-        )
+        # In the school's style where the request's context can still be had (error_response
+        # falls back to the page without it).
+        return error_response(request, 500)
     except Exception:  # the last resort must not fail itself
         logger.exception("rendering the 500 page failed")
         body = f"<!doctype html><title>{TITLES[500]}</title><h1>{TITLES[500]}</h1>"

@@ -105,7 +105,9 @@ PRODUCTION = MODE == "production"
 
 DEMO_SECRET_KEY = "demo-only-secret-key-do-not-use-for-a-real-school-0000000000000000"
 SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
-DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Off unless asked for, in the demo too: Django's debug pages list every address of the site and
+# show the data a failing page held. The demo shows the site's own error pages (web.errors).
+DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 
 SECRET_KEY_MIN_LENGTH = 50
@@ -226,8 +228,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
-if PRODUCTION:  # static files from the app server; in the demo, Django's own static handling serves
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Static files from the app itself, with DEBUG off: in production from STATIC_ROOT (collectstatic),
+# in the demo straight from the apps' folders, so `smpolicy demo` needs no collectstatic.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 ROOT_URLCONF = "smpolicy.web.urls"
 WSGI_APPLICATION = "smpolicy.web.wsgi.application"
@@ -243,6 +248,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "smpolicy.schools.context.school",
+                "smpolicy.safeguarding.context.unopened_alerts",  # the DSL team's menu count
             ],
         },
     },
@@ -267,6 +273,25 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The web app, the workers and beat write to one file: wait for its lock, do not fail at 5 s.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Counters shared by every worker (password-reset limits): Redis when CACHE_URL names it (a school
+# or trust running several processes), else files in the data directory, which every process on
+# one machine shares, with nothing to install.
+_CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL.startswith(("redis://", "rediss://"))
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    )
+}
+if _CACHE_URL and not _CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(
+        f"CACHE_URL should be a redis:// or rediss:// address, not {_CACHE_URL.split(':')[0]!r}"
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -333,6 +358,9 @@ except OSError as exc:
 # The largest request accepted at all, checked on Content-Length before a byte is read: ten
 # evidence files of 40 MB and their form. Bigger is refused with 413 (smpolicy.web.middleware).
 SMPOLICY_MAX_REQUEST_BYTES = env_int("SMPOLICY_MAX_REQUEST_BYTES", 410 * 1024 * 1024, low=1024)
+# Questions asked of the policy are kept with the asker's name this long, then deleted
+# (smpolicy expire-questions): long enough to answer a subject access request about them.
+SMPOLICY_QUESTIONS_KEPT_DAYS = env_int("SMPOLICY_QUESTIONS_KEPT_DAYS", 90, low=1)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -476,17 +504,22 @@ AXES_USERNAME_CALLABLE = "smpolicy.web.throttling.username_of"
 AXES_LOCKOUT_CALLABLE = "smpolicy.web.throttling.locked_out"
 # A try while locked does not restart the 15 minutes, so the time the page gives stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# -- Single sign-on: each school's Microsoft Entra ID or Google Workspace through OpenID Connect
-# (django-allauth; the apps are SocialApp rows linked to a school, see smpolicy.schools.sso).
+# -- Single sign-on: each school's Microsoft Entra ID or Google Workspace through OpenID Connect,
+# or its SAML 2.0 identity provider (django-allauth; the apps are SocialApp rows linked to a
+# school, see smpolicy.schools.sso and smpolicy.schools.saml).
 INSTALLED_APPS += [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
 ]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
     "allauth.account.middleware.AccountMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "smpolicy.schools.saml.HostHeaderMiddleware"
 )
 # After any backend set above (django-axes' must stay first); allauth's logs in SSO users.
 AUTHENTICATION_BACKENDS = [

@@ -31,6 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from smpolicy.schools.clientaddress import client_address
+from smpolicy.words import counted
 
 API_PREFIX = "/api/"
 STATUS = 429
@@ -132,7 +133,7 @@ def locked_out(
         response: HttpResponse = JsonResponse(
             {
                 "error": f"too many failed sign-ins for this account from this address; "
-                f"try again after {at} ({seconds} seconds)",
+                f"try again after {at} ({counted(seconds, 'second')})",
                 "field": "Authorization",
                 "retry_after": seconds,
             },

@@ -19,6 +19,9 @@ urlpatterns = [
     # error pages. Not allauth.urls whole: its sign-up, e-mail and "set a password" pages would
     # let an SSO-only account get a password the school's tenant no longer controls.
     path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
+    # SAML: login, the assertion consumer service (acs/, acs/finish/), the service provider's
+    # metadata for the school's IT lead, and single logout (sls/, named in that metadata).
+    path("accounts/", include("allauth.socialaccount.providers.saml.urls")),
     path(
         "accounts/sso/cancelled/",
         socialaccount_views.login_cancelled,

@@ -16,16 +16,10 @@ import zlib
 from collections.abc import Sequence
 from functools import lru_cache
 
+from smpolicy.content.kinds import CONTACT, MEANING
 from smpolicy.content.text import _PLAIN_QUOTES, _SENTENCE, TextFinding
 
-KINDS = (
-    "defamatory_risk",
-    "illegal_conduct",
-    "school_criticism",
-    "security_sensitive",
-    "confidential",
-    "offensive",
-)
+KINDS = MEANING
 NAME_TOKENS = {
     "pupil_name": "pupilname",
     "staff_name": "staffname",
@@ -119,7 +113,7 @@ def sentence_words(
     for f in findings:
         if f.end <= start or f.start >= end:
             continue
-        if f.kind in ("personal_email", "personal_phone"):
+        if f.kind in CONTACT:
             cues.add(CUE_INDEX["contact"])
         token = NAME_TOKENS.get(f.kind)
         if token is None or f.start < pos:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from smpolicy.network.models import DEFAULT_RETENTION_DAYS, Finding, NetworkSettings
 from smpolicy.schools.models import School
+from smpolicy.words import counted, plural
 
 
 class Command(BaseCommand):
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             total += count
             if count:
                 verb = "would delete" if options["dry_run"] else "deleted"
-                self.stdout.write(f"{school.name}: {verb} {count} finding(s) older than "
-                                  f"{days} days")
+                self.stdout.write(f"{school.name}: {verb} {counted(count, 'finding')} older "
+                                  f"than {counted(days, 'day')}")
         verb = "Would delete" if options["dry_run"] else "Deleted"
-        self.stdout.write(f"{verb} {total} expired finding(s).")
+        self.stdout.write(f"{verb} {total} expired {plural('finding', total)}.")
