@@ -271,7 +271,19 @@ except (ValueError, KeyError) as exc:
     ) from None
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The web app, the workers and beat write to one file: wait for its lock, do not fail at 5 s.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # A transaction takes the write lock when it begins (IMMEDIATE): SQLite cannot make a reader
+    # that later writes wait, and answers "database is locked" at once. WAL lets pages read while
+    # a worker writes.
+    _sqlite = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite.setdefault("timeout", 20)
+    _sqlite.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    # The tests' database is a file too, as a school's is: an in-memory database shares one
+    # cache between connections, whose table locks fail at once instead of waiting, so parallel
+    # requests in the attack tests would fail where a school's would wait their turn.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(DATA_DIR / "test-database.sqlite3")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Counters shared by every worker (password-reset limits): Redis when CACHE_URL names it (a school
