@@ -86,3 +86,86 @@ def transactional_db(transactional_db) -> Iterator[None]:
 def guarded_db(transactional_db) -> Iterator[None]:  # for tests that create safeguarding records
     """A transactional test that leaves guarded rows behind (see transactional_db above)."""
     yield
+
+
+# -- the task queue (smpolicy.jobs) ------------------------------------------------------------
+# Tests run tasks in the sending process at once, as the demo's worker would a moment later; the
+# tests of the queue itself start a real Celery worker on Redis (`redis_worker`).
+TEST_REDIS_URL = os.environ.get("SMPOLICY_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+# Runs sharing that Redis database (SQLite and PostgreSQL at once) keep apart by a key prefix.
+TEST_REDIS_PREFIX = os.environ.get("SMPOLICY_TEST_REDIS_PREFIX", "smpolicy-test:")
+
+
+def empty_test_redis() -> None:
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    for key in client.scan_iter(match=f"{TEST_REDIS_PREFIX}*"):
+        client.delete(key)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_at_once() -> Iterator[None]:
+    from smpolicy.jobs.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+
+
+def _fresh_connections(app: object) -> None:
+    # The broker's connection and producer pools are made on first use, from the settings then,
+    # and kombu keeps producer pools in a registry of its own: all of them go.
+    from kombu import pools
+
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_broker() -> Iterator[str]:
+    """The app's tasks sent to Redis (its test database, emptied first), not run at once."""
+    from smpolicy.jobs.celery import app
+
+    empty_test_redis()
+    saved = {k: app.conf[k] for k in ("broker_url", "broker_transport_options")}
+    app.conf.task_always_eager = False
+    app.conf.broker_url = TEST_REDIS_URL
+    app.conf.broker_transport_options = {
+        "visibility_timeout": 3600, "global_keyprefix": TEST_REDIS_PREFIX,
+    }
+    _fresh_connections(app)
+    yield TEST_REDIS_URL
+    _fresh_connections(app)
+    app.conf.update(saved)
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def redis_worker(redis_broker, transactional_db) -> Iterator[object]:
+    """A real Celery worker (threads) in this process, taking tasks from Redis, with its own
+    database connections to the test database."""
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connection
+
+    from smpolicy.jobs.celery import app
+
+    def close_connection(**kwargs: object) -> None:
+        # Each task's thread closes its connection: one left open in the pool's threads would
+        # hold SQLite's shared-cache table locks against the tests that follow.
+        connection.close()
+
+    task_postrun.connect(close_connection, weak=False)
+    try:
+        with start_worker(
+            app, pool="threads", concurrency=2, perform_ping_check=False, loglevel="WARNING",
+            shutdown_timeout=30,
+        ) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(close_connection)
+        # The pool's threads have ended; their connections close once collected.
+        import gc
+
+        gc.collect()

@@ -23,12 +23,16 @@ Commands:
   check-pack FILE     validate a school's own policy pack (YAML) and summarise it
   send-reminders      send the registers' reminders (run it from cron, hourly)
   expire-approvals    lapse official-post approvals past their time (cron, every few minutes)
-  escalate-alerts     escalate urgent safeguarding alerts nobody opened (cron, every minute)
+  escalate-alerts     escalate urgent safeguarding alerts nobody opened (beat does it each minute)
   verify-evidence     re-check evidence files and the audit/evidence hash chains (cron, nightly)
+  teams-webhook       the Teams channel a school's alerts also go to (--school SLUG --url -)
   db-roles            the PostgreSQL role the app runs as (cannot drop triggers; --app-role NAME)
   audit               print the safeguarding audit log
   expire-findings     delete network findings past the school's retention (cron, daily)
-  demo                set up and serve the demo school on http://127.0.0.1:8000/
+  demo                set up and serve the demo school on http://127.0.0.1:8000/ (and its worker)
+  serve [GUNICORN-OPTIONS]  the web app under gunicorn (default --bind 127.0.0.1:8000)
+  worker [CELERY-OPTIONS]   a Celery worker: alerts, escalation, the scheduled jobs
+  beat [CELERY-OPTIONS]     the scheduler that sends the scheduled jobs to the workers
   import-people FILE  import people from an MIS export, CSV or Excel (--school SLUG)
   import-consent FILE import pupils' photo consents exported from the MIS (--school SLUG)
   mis-sync            sync a school's people from its MIS through Wonde (--school SLUG, --dry-run)
@@ -58,7 +62,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         from smpolicy.monitoring.command import main as scan_logs
 
         return scan_logs(rest)
+    if command == "serve":
+        return serve_command(rest)
+    if command in ("worker", "beat"):
+        return celery_command(command, rest)
     return django_command(command, rest)
+
+
+# -- smpolicy serve, worker, beat: the processes a deployment runs (deploy/ has their units) ----
+
+
+def serve_command(rest: list[str]) -> int:
+    """gunicorn with smpolicy's own configuration (smpolicy.web.gunicorn_conf); options given
+    after `serve` override it (`--bind`, `--workers`...)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smpolicy.web.settings")
+    from gunicorn.app.wsgiapp import WSGIApplication
+
+    sys.argv = ["smpolicy serve", "--config", "python:smpolicy.web.gunicorn_conf", *rest]
+    WSGIApplication("%(prog)s [OPTIONS]").run()
+    return 0
+
+
+def celery_command(command: str, rest: list[str]) -> int:
+    """`celery worker` or `celery beat` for smpolicy's Celery app, logging at INFO."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smpolicy.web.settings")
+    import django
+
+    django.setup()
+    from smpolicy.jobs.celery import app
+
+    app.start([command, "--loglevel", "INFO", *rest])
+    return 0
 
 
 # Commands run as the role that owns the tables (MIGRATION_DATABASE_URL), not the app's own role,

@@ -15,11 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from smpolicy.jobs.sending import send_now, tries, wait_before
 from smpolicy.posting.models import OfficialPost, PostAlert
 from smpolicy.schools.mailing import send_link_email
 from smpolicy.schools.models import Person
@@ -76,10 +78,30 @@ def raise_alerts(
 
 
 def send_alert_emails(alert_ids: list[int]) -> None:
-    for alert in PostAlert.objects.filter(pk__in=alert_ids).select_related(
-        "post__school", "recipient__user"
-    ):
+    """Hand the e-mails to a worker: an approval never waits on a mail server."""
+    for alert_id in alert_ids:
+        send_now(email_post_alert, alert_id)
+
+
+@shared_task(bind=True, name="smpolicy.posting.email_alert", ignore_result=True, max_retries=None)
+def email_post_alert(self: object, alert_id: int) -> str:
+    """One alert's e-mail, tried again with doubling waits until it goes (the alert keeps why
+    the last try failed)."""
+    alert = (
+        PostAlert.objects.select_related("post__school", "recipient__user")
+        .filter(pk=alert_id)
+        .first()
+    )
+    if alert is None or alert.emailed_at is not None:
+        return "nothing to send"
+    try:
         _email(alert)
+    except Exception:
+        number = self.request.retries + 1  # type: ignore[attr-defined]
+        if number >= tries():
+            return "undelivered"
+        raise self.retry(countdown=wait_before(number + 1)) from None  # type: ignore[attr-defined]
+    return "delivered"
 
 
 def _email(alert: PostAlert) -> None:

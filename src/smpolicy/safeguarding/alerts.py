@@ -6,8 +6,11 @@ how urgently, and a link that asks them to sign in.
 
 An immediate report that nobody has opened 15 minutes after it was made escalates: the headteacher
 (or the Chair of Governors, for an allegation against the headteacher) is alerted if they were not
-already, else everyone alerted is reminded; a second reminder follows 15 minutes later. A scheduler
-runs ``smpolicy escalate-alerts`` every minute.
+already, else everyone alerted is reminded; a second reminder follows 15 minutes later. A beat
+job runs the escalation every minute (smpolicy.jobs; ``smpolicy escalate-alerts`` by hand).
+
+The e-mails, and a message to the school's Teams channel, are sent by workers, tried again until
+they go (smpolicy.safeguarding.delivery): making a report never waits on a mail server.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +27,7 @@ from django.utils import timezone
 from smpolicy.safeguarding import audit
 from smpolicy.safeguarding.intake import Route
 from smpolicy.safeguarding.models import Alert, Involvement, Report
-from smpolicy.schools.mailing import send_link_email
+from smpolicy.schools.mailing import link_email
 from smpolicy.schools.models import Person
 from smpolicy.schools.positions import dsl_team, headteacher, holders
 
@@ -37,8 +41,8 @@ def report_url(report: Report) -> str:
     return f"{settings.SITE_URL}{reverse('safeguarding:report_detail', args=[report.pk])}"
 
 
-def _email(alert: Alert, *, reminder: bool = False) -> None:
-    """Send one alert's e-mail: a link, never details."""
+def alert_email(alert: Alert, *, reminder: bool = False) -> EmailMessage:
+    """One alert's e-mail: a link, never details (raises mailing.NoAddress)."""
     school = alert.report.school.name
     urgent = alert.when == "immediately"
     if reminder:
@@ -52,7 +56,7 @@ def _email(alert: Alert, *, reminder: bool = False) -> None:
         f"A report has been recorded at {school} and the school's policy says you must see it "
         f"{pace}.{' Nobody has opened it yet.' if reminder else ''}"
     )
-    send_link_email(alert, subject, message, report_url(alert.report))
+    return link_email(alert.recipient, subject, message, report_url(alert.report))
 
 
 def raise_alerts(report: Report, found_routes: list[Route], *, level: int = 0) -> list[Alert]:
@@ -72,15 +76,16 @@ def raise_alerts(report: Report, found_routes: list[Route], *, level: int = 0) -
         if created:
             made.append(alert)
     ids = [a.pk for a in made]
-    transaction.on_commit(lambda: send_alert_emails(ids))
+    if ids:
+        transaction.on_commit(lambda: send_alert_emails(ids))
     return made
 
 
 def send_alert_emails(alert_ids: list[int], *, reminder: bool = False) -> None:
-    for alert in Alert.objects.filter(pk__in=alert_ids).select_related(
-        "report__school", "recipient__user"
-    ):
-        _email(alert, reminder=reminder)
+    """Hand these alerts' e-mails (and the Teams message) to a worker."""
+    from smpolicy.safeguarding.delivery import deliver
+
+    deliver(alert_ids, reminder=reminder)
 
 
 def mark_opened(report: Report, person: Person, now: dt.datetime | None = None) -> None:

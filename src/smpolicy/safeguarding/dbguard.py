@@ -351,6 +351,11 @@ GUARDS: tuple[Guard, ...] = (
         delete_allowed_when=_DUE.format(col="OLD.report_id"),
     ),
     Guard(
+        "safeguarding_deliveryattempt",
+        label="delivery attempt",
+        delete_allowed_when=_DUE.format(col="OLD.report_id"),
+    ),
+    Guard(
         "safeguarding_case",
         frozen_columns=("school_id", "reference", "title", "lead_id", "opened_by_id", "opened_at"),
         once=("closed_at", "closed_by_id"),

@@ -62,6 +62,9 @@ def destroy(
                 [report.pk],
             )
             cursor.execute("DELETE FROM safeguarding_evidence WHERE report_id = %s", [report.pk])
+            cursor.execute(
+                "DELETE FROM safeguarding_deliveryattempt WHERE report_id = %s", [report.pk]
+            )
             cursor.execute("DELETE FROM safeguarding_alert WHERE report_id = %s", [report.pk])
             cursor.execute(
                 "DELETE FROM safeguarding_retentionchange WHERE report_id = %s", [report.pk]

@@ -334,6 +334,63 @@ class Alert(Kept):
     def urgent(self) -> bool:
         return self.when == "immediately"
 
+    @property
+    def undelivered(self) -> bool:
+        """Its e-mail's last try failed and no later one went (prefetch ``attempts``)."""
+        tries = [t for t in self.attempts.all() if t.channel == "email"]
+        return bool(tries) and not tries[-1].delivered and tries[-1].last
+
+
+class DeliveryAttempt(AppendOnly):
+    """One try at telling someone of an alert outside the app: an e-mail to the person alerted,
+    or a message to the school's Teams channel. Every try is kept, failed or not; the last one a
+    worker will make says so (``last``), and an alert whose tries all failed is undelivered."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "E-mail"
+        TEAMS = "teams", "Teams"
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="delivery_attempts")
+    alert = models.ForeignKey(
+        Alert, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    reminder = models.BooleanField(default=False)
+    number = models.PositiveSmallIntegerField(help_text="1 for the first try")
+    at = models.DateTimeField(default=timezone.now)
+    delivered = models.BooleanField(default=False)
+    # The error's type only: an SMTP or HTTP error can echo the message back.
+    problem = models.CharField(max_length=200, blank=True)
+    last = models.BooleanField(default=False, help_text="no more tries follow this one")
+
+    school_from = "report"
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} try {self.number} for {self.report}"
+
+    @property
+    def undelivered(self) -> bool:
+        return self.last and not self.delivered
+
+
+class AlertChannel(SchoolOwned):
+    """Where a school's alerts go besides e-mail: a Teams channel's Workflows webhook (the
+    "Post to a channel when a webhook request is received" template). The address lets anyone
+    who has it post to the channel, so it is sealed at rest."""
+
+    teams_webhook_url = SealedTextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["school"], name="one_alert_channel_per_school")
+        ]
+
+    def __str__(self) -> str:
+        return f"Alert channel of {self.school}"
+
 
 class Case(Kept):
     """Reports triaged together, followed to an outcome. Its title, lead and opening are kept as

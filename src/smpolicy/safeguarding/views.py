@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import (
@@ -57,6 +56,7 @@ from smpolicy.safeguarding.models import (
 )
 from smpolicy.schools.access import capabilities, forbidden
 from smpolicy.schools.clientaddress import client_address
+from smpolicy.schools.mailing import email_later
 from smpolicy.schools.models import Person, School
 from smpolicy.schools.positions import dsl_team, headteacher
 from smpolicy.words import counted, plural
@@ -349,7 +349,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         engine_clauses = _clauses(report)
         context.update(
             involvements=report.involvements.select_related("person"),
-            alert_list=report.alerts.select_related("recipient").order_by("created_at"),
+            alert_list=report.alerts.select_related("recipient")
+            .prefetch_related("attempts")
+            .order_by("created_at"),
+            teams_attempts=report.delivery_attempts.filter(channel="teams").order_by("at", "id"),
             clauses=engine_clauses,
             next_steps=[{**ob, "text": _obligation_text(ob)} for ob in intake.next_steps(report)],
             retention_rule=keeping.RULES.get(report.retention_rule),
@@ -403,7 +406,26 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         .select_related("report")
         .order_by("seen_at", "-created_at")
     )
-    return render(request, "safeguarding/alerts.html", _ctx(request, alert_items=found))
+    # The DSL team sees every alert of the school that could not be delivered, so someone
+    # tells that person another way.
+    undelivered: list[Alert] = []
+    if access.is_dsl_team(request.user):
+        undelivered = [
+            alert
+            for alert in Alert.objects.for_school(_school(request))
+            .filter(emailed_at__isnull=True, attempts__last=True, attempts__delivered=False)
+            .filter(report__in=access.full_reports(person, request.user))
+            .select_related("report", "recipient")
+            .prefetch_related("attempts")
+            .distinct()
+            .order_by("-created_at")[:200]
+            if alert.undelivered
+        ]
+    return render(
+        request,
+        "safeguarding/alerts.html",
+        _ctx(request, alert_items=found, undelivered=undelivered),
+    )
 
 
 # -- evidence ----------------------------------------------------------------------------------
@@ -1392,13 +1414,13 @@ def parent_concern_start(request: HttpRequest, slug: str) -> HttpResponse:
                 link = settings.SITE_URL + reverse(
                     "safeguarding:parent_concern_write", args=[school.slug, token]
                 )
-                send_mail(
+                email_later(
                     f"Your link to raise a concern with {school.name}",
                     f"Hello,\n\nUse this link to write your concern to the headteacher of "
                     f"{school.name}. It works once, for {PARENT_LINK_HOURS} hours:\n\n{link}\n\n"
                     "If you did not ask for this, you can ignore this e-mail.\n",
-                    settings.DEFAULT_FROM_EMAIL,
                     [email],
+                    on_commit=False,  # the link's record is already saved
                 )
     return render(
         request,
@@ -1473,14 +1495,14 @@ def parent_concern_write(request: HttpRequest, slug: str, token: str) -> HttpRes
                 request=request,
                 note="parent's concern, verified e-mail",
             )
-        send_mail(
-            f"Your concern to {school.name}: reference {report.reference}",
-            f"Hello {data['name']},\n\nThank you. Your concern has reached the headteacher of "
-            f"{school.name}. Your reference is {report.reference}; please quote it if you "
-            "contact the school about it.\n",
-            settings.DEFAULT_FROM_EMAIL,
-            [check.email],
-        )
+            # Sent by a worker once this commits: the concern stands if the mail server is down.
+            email_later(
+                f"Your concern to {school.name}: reference {report.reference}",
+                f"Hello {data['name']},\n\nThank you. Your concern has reached the headteacher "
+                f"of {school.name}. Your reference is {report.reference}; please quote it if you "
+                "contact the school about it.\n",
+                [check.email],
+            )
         return render(
             request,
             "safeguarding/parent_done.html",

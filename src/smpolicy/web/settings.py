@@ -13,6 +13,7 @@ required, and the demo secret is refused, so a real school's deployment can't ru
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import zoneinfo
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from environs import Env, EnvError
 from marshmallow.validate import OneOf, Range
 
 from smpolicy.schools.clientaddress import parse_networks
+from smpolicy.web.logconfig import logging_config
 
 T = TypeVar("T")
 
@@ -162,6 +164,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, low=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A monitor on the server itself asks /healthz over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # The reverse proxies in front of the app (addresses or networks); only their X-Forwarded-For is
 # believed (smpolicy.schools.clientaddress). None by default: REMOTE_ADDR is the client.
@@ -203,6 +207,7 @@ INSTALLED_APPS = [
     "smpolicy.network",
     "smpolicy.posting",
     "smpolicy.registers",
+    "smpolicy.jobs",
     "axes",  # sign-in throttling: see the block at the end
 ]
 
@@ -264,6 +269,21 @@ except (ValueError, KeyError) as exc:
         f"DATABASE_URL is wrong: {type(exc).__name__} while reading it; it should look like "
         "postgres://user:password@host:5432/name"
     ) from None
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web app, the workers and beat write to one file: wait for its lock, do not fail at 5 s.
+    # A transaction takes the write lock when it begins (IMMEDIATE): SQLite cannot make a reader
+    # that later writes wait, and answers "database is locked" at once. WAL lets pages read while
+    # a worker writes.
+    _sqlite = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite.setdefault("timeout", 20)
+    _sqlite.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    # The tests' database is a file too, as a school's is: an in-memory database shares one
+    # cache between connections, whose table locks fail at once instead of waiting, so parallel
+    # requests in the attack tests would fail where a school's would wait their turn.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(DATA_DIR / "test-database.sqlite3")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Counters shared by every worker (password-reset limits): Redis when CACHE_URL names it (a school
@@ -391,6 +411,59 @@ if not SITE_URL.startswith(("http://", "https://")):
         f"SITE_URL is wrong: {SITE_URL!r} needs http:// or https:// (links in e-mails use it)"
     )
 
+# -- The task queue (Celery; smpolicy.jobs) --------------------------------------------------
+# Alerts, escalation and the scheduled jobs run in workers (`smpolicy worker`, `smpolicy beat`).
+# Production points CELERY_BROKER_URL at Redis (redis://host:6379/0). Unset, messages wait in
+# files in the data directory (kombu's filesystem transport): no service to run, for the demo and
+# a single machine with one worker.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://localhost//")
+QUEUE_DIR = DATA_DIR / "queue"
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    for _folder in ("messages", "control"):
+        (QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True, mode=0o700)
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
+        "data_folder_in": str(QUEUE_DIR / "messages"),
+        "data_folder_out": str(QUEUE_DIR / "messages"),
+        "control_folder": str(QUEUE_DIR / "control"),
+    }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://", "redis+socket://")):
+    # Longer than the longest wait before a retry (an hour) and the longest job, or Redis would
+    # hand a waiting message to a second worker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 12 * 3600}
+    # Deployments (or test runs) sharing one Redis database keep apart by a prefix on every key.
+    if _prefix := env_str("SMPOLICY_REDIS_PREFIX"):
+        CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = _prefix
+else:
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL is wrong: it should be redis://host:6379/0 (or unset, for the files "
+        "in the data directory)"
+    )
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_IGNORE_RESULT = True  # what a task did is in the database, not a result store
+CELERY_RESULT_BACKEND = None
+# A worker that dies mid-task leaves its message to be delivered again: every task is idempotent.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A page that sends a task (a report's alerts) is not held long by a broker that is down; the
+# alert is still recorded and the every-minute sweep sends it (smpolicy.safeguarding.delivery).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+}
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# An alert's e-mail or Teams message is tried this many times in all, the waits doubling from
+# the base (smpolicy.jobs.sending), before it is shown to the DSL team as undelivered.
+SMPOLICY_DELIVERY_TRIES = env_int("SMPOLICY_DELIVERY_TRIES", 10, low=1, high=50)
+SMPOLICY_DELIVERY_BACKOFF_SECONDS = env_int("SMPOLICY_DELIVERY_BACKOFF_SECONDS", 30, low=1)
+# A Teams webhook that stops answering is given up on (and tried again later) after this long.
+SMPOLICY_WEBHOOK_TIMEOUT = env_int("SMPOLICY_WEBHOOK_TIMEOUT", 10, low=1, high=120)
+# Tasks run in the sending process at once (the test suite; a one-off script).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Where the nightly evidence check keeps the chains' heads: outside the database and its backups.
+SMPOLICY_ANCHOR_FILE = Path(env_str("SMPOLICY_ANCHOR_FILE", str(DATA_DIR / "chain-heads.json")))
+
 # The policy pack used when a school has not loaded its own.
 SMPOLICY_DEFAULT_PACK = env_str("SMPOLICY_PACK")
 
@@ -404,12 +477,24 @@ LOG_LEVEL = _read(
         error="must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
     ),
 ).upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-}
+# JSON lines in production (a log collector reads them), plain lines in the demo.
+LOG_FORMAT = _read(
+    "str", "LOG_FORMAT", "json" if PRODUCTION else "text",
+    validate=OneOf(["json", "text"], error="must be json or text"),
+)
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
+if LOG_FORMAT == "json":
+    logging.captureWarnings(True)  # a library's warning is a JSON line too, not loose text
+# The workers log through the same configuration, not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Error reporting (sentry-sdk, optional: pip install 'smpolicy[sentry]'), with personal data
+# scrubbed before an event leaves (smpolicy.web.errorreporting).
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    from smpolicy.web.errorreporting import start as _start_error_reporting
+
+    _start_error_reporting(SENTRY_DSN, environment=MODE)
 
 # -- Sign-in throttling (django-axes; issue 10) ----------------------------------------------
 # Every password check (the sign-in form, the admin, the API's HTTP Basic) goes through axes

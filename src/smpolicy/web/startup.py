@@ -14,11 +14,17 @@ logger = logging.getLogger("smpolicy.web.startup")
 
 
 def catch_up() -> dict[str, int]:
-    """Sweep stale temporary uploads and read pending evidence text: how many of each."""
+    """Sweep stale temporary uploads, read pending evidence text and send alerts a broker outage
+    kept from a worker: how many of each."""
+    from smpolicy.safeguarding.delivery import resend_untried
     from smpolicy.safeguarding.textreading import read_pending_text
     from smpolicy.web.tempfiles import sweep
 
-    return {"temporary files deleted": sweep(), "evidence texts read": read_pending_text()}
+    return {
+        "temporary files deleted": sweep(),
+        "evidence texts read": read_pending_text(),
+        "alerts sent again": resend_untried(),
+    }
 
 
 def _run() -> None:

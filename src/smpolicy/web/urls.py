@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from smpolicy.jobs.health import healthz
 from smpolicy.web.api import api
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("smpolicy.asking.urls")),

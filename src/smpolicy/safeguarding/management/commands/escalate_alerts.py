@@ -1,4 +1,5 @@
-"""`smpolicy escalate-alerts`: run every minute by a scheduler (cron, a systemd timer)."""
+"""`smpolicy escalate-alerts`: what the beat job does every minute (smpolicy.jobs), by hand or
+from cron where no worker runs."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from smpolicy.jobs.runs import run
 from smpolicy.safeguarding.alerts import escalate
 from smpolicy.schools.clock import command_now
 from smpolicy.web.startup import catch_up
@@ -26,7 +28,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = command_now(options.get("now"))
-        for report, what in escalate(now):
+        done: list[tuple[Any, str]] = []
+
+        def work() -> str:
+            done.extend(escalate(now))
+            return f"{len(done)} report(s) escalated or reminded"
+
+        # The same lease as the beat job's: when escalation last ran is what /healthz reports,
+        # whether a worker or cron ran it.
+        if run("escalate-alerts", work) is None:
+            self.stdout.write("A worker is escalating right now; nothing more to do.")
+        for report, what in done:
             self.stdout.write(f"{report.school.slug} {report.reference}: {what}")
         # Every minute is also when interrupted work is caught up on (smpolicy.web.startup).
         for what, count in catch_up().items():

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -47,10 +51,18 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         # The demo's own steps (a post submitted for approval...) send e-mails; they are part of
         # making the demo, not news for the person starting it.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            logins = load_demo_school()
-            load_demo_posting()
-            load_demo_registers()
+        # Their e-mails are sent here and now (tasks run at once), not handed to the worker.
+        from smpolicy.jobs.celery import app
+
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = True
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                logins = load_demo_school()
+                load_demo_posting()
+                load_demo_registers()
+        finally:
+            app.conf.task_always_eager = eager
 
         host, _, port = addrport.rpartition(":")
         url = f"http://{host or '127.0.0.1'}:{port}/"
@@ -65,4 +77,21 @@ class Command(BaseCommand):
         self.stdout.write(f"\nOpen {url} and sign in.")
         if no_serve:
             return
-        call_command("runserver", addrport, use_reloader=False)
+        # Alerts, escalation and the scheduled jobs run in a worker with its scheduler (beat)
+        # beside the server, through the broker in the data directory: nothing else to start.
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "smpolicy", "worker", "--beat", "--concurrency", "1"],
+            env=os.environ.copy(),
+        )
+        self.stdout.write(f"Worker and scheduler started (process {worker.pid}).")
+        # Stopped by a signal (a service manager, `timeout`), the server's finally still stops
+        # the worker; Ctrl-C reaches both anyway.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
