@@ -19,7 +19,7 @@ def test_every_scheduled_command_is_a_beat_job() -> None:
     schedule = app.conf.beat_schedule
     assert set(schedule) == {
         "escalate-alerts", "catch-up", "expire-approvals", "send-reminders", "verify-evidence",
-        "expire-findings",
+        "expire-findings", "expire-questions", "mis-sync",
     }
     assert schedule["escalate-alerts"]["schedule"] == 60.0
     assert schedule["catch-up"]["schedule"] == 60.0
@@ -130,3 +130,27 @@ def test_the_jobs_run_through_a_real_worker_on_redis(redis_worker) -> None:
         time.sleep(0.2)
     assert {"catch-up", "expire-approvals"} <= done
     assert JobRun.objects.get(name="expire-approvals").summary == "0 post(s) expired"
+
+
+@pytest.mark.django_db
+def test_the_nightly_jobs_expire_old_questions_and_sync_schools_set_to_sync(settings) -> None:
+    from smpolicy.asking.models import DecisionRecord
+    from smpolicy.policy import decide
+    from smpolicy.schools import testing
+
+    school = testing.make_school("Straits Primary School", slug="straits")
+    situation = {"actor": {"role": "staff"}, "action": "post"}
+    old, new = (
+        DecisionRecord.keep(school=school, user=None, person=None, source="page",
+                            situation=situation, decision=decide(situation))
+        for _ in range(2)
+    )
+    DecisionRecord.objects.filter(pk=old.pk).update(
+        created=timezone.now() - dt.timedelta(days=settings.SMPOLICY_QUESTIONS_KEPT_DAYS + 1)
+    )
+    tasks.expire_questions()
+    assert list(DecisionRecord.objects.values_list("pk", flat=True)) == [new.pk]
+    assert JobRun.objects.get(name="expire-questions").ok is True
+    tasks.mis_sync()  # no school has a connection set to sync nightly: nothing to do, and said
+    row = JobRun.objects.get(name="mis-sync")
+    assert row.ok is True and row.summary == "0 school(s) synced from their MIS"

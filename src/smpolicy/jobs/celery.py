@@ -40,4 +40,9 @@ app.conf.beat_schedule = {
         "task": "smpolicy.jobs.expire_findings",
         "schedule": crontab(hour=3, minute=15),
     },
+    "expire-questions": {
+        "task": "smpolicy.jobs.expire_questions",
+        "schedule": crontab(hour=3, minute=25),
+    },
+    "mis-sync": {"task": "smpolicy.jobs.mis_sync", "schedule": crontab(hour=1, minute=30)},
 }

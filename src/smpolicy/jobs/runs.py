@@ -31,6 +31,7 @@ LEASES: dict[str, dt.timedelta] = {
     "verify-evidence": dt.timedelta(hours=6),
     "send-reminders": dt.timedelta(hours=1),
     "expire-findings": dt.timedelta(hours=1),
+    "mis-sync": dt.timedelta(hours=2),
 }
 DEFAULT_LEASE = dt.timedelta(minutes=10)
 

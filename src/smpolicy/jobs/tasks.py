@@ -62,6 +62,20 @@ def expire_findings_now() -> str:
     return _command("expire_findings")
 
 
+def expire_questions_now() -> str:
+    return _command("expire_questions")
+
+
+def mis_sync_now() -> str:
+    from smpolicy.schools.mis_sync import nightly_sync
+
+    reports = nightly_sync(timezone.now())
+    failed = [r.school for r in reports if r.errors]
+    if failed:  # the others are synced; the failures are named on the job's record
+        raise Problem(f"MIS sync failed for {', '.join(failed)}")
+    return f"{len(reports)} school(s) synced from their MIS"
+
+
 # ignore_result: what a job did is in JobRun; a result store would only hold a copy.
 @shared_task(name="smpolicy.jobs.escalate_alerts", ignore_result=True)
 def escalate_alerts() -> str | None:
@@ -91,3 +105,13 @@ def verify_evidence() -> str | None:
 @shared_task(name="smpolicy.jobs.expire_findings", ignore_result=True)
 def expire_findings() -> str | None:
     return run("expire-findings", expire_findings_now)
+
+
+@shared_task(name="smpolicy.jobs.expire_questions", ignore_result=True)
+def expire_questions() -> str | None:
+    return run("expire-questions", expire_questions_now)
+
+
+@shared_task(name="smpolicy.jobs.mis_sync", ignore_result=True)
+def mis_sync() -> str | None:
+    return run("mis-sync", mis_sync_now)
