@@ -13,6 +13,8 @@ from smpolicy.policy import default_engine
 from smpolicy.posting import present
 
 CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "contracts" / "post-check.md"
+if not CONTRACT.exists():  # the shared folder sits beside the repo; a git worktree is elsewhere
+    CONTRACT = Path("/work/shared/contracts/post-check.md")
 
 
 def contract_kinds() -> set[str]:
