@@ -45,32 +45,27 @@ class Client:
     client_secret: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
-class OpenIDProvider:
-    """One node process serving every issuer of a test, each on its own port."""
+class NodeFixture:
+    """A node script of tests/fixtures started with a JSON config; it prints one JSON line when it
+    is listening. The OpenID provider and the SAML identity provider both run this way."""
 
-    def __init__(
-        self,
-        workdir: Path,
-        issuers: dict[str, str],
-        clients: list[Client],
-        users: list[IdpUser],
-    ) -> None:
+    process: subprocess.Popen[str]
+
+    def _launch(self, script: Path, package: str, config: dict[str, Any], log: Path,
+                what: str) -> dict[str, Any]:
         node = shutil.which("node")
-        if node is None or not (FIXTURE_DIR / "node_modules" / "oidc-provider").is_dir():
+        if node is None or not (script.parent / "node_modules" / package).is_dir():
             raise RuntimeError(
-                "node and tests/fixtures/oidc/node_modules are needed: run `make install-test`"
+                f"node and {script.parent.relative_to(script.parents[3])}/node_modules are "
+                "needed: run `make install-test`"
             )
-        config = {
-            "issuers": [{"name": name, "path": path} for name, path in issuers.items()],
-            "clients": [vars(c) for c in clients],
-            "users": [vars(u) for u in users],
-        }
-        config_path = workdir / "oidc-config.json"
+        config_path = log.with_suffix(".config.json")
         config_path.write_text(json.dumps(config))
-        self._stderr = (workdir / "oidc-provider.log").open("w")
+        self._log = log
+        self._stderr = log.open("w")
         self.process = subprocess.Popen(
-            [node, str(SCRIPT), str(config_path)],
-            cwd=FIXTURE_DIR,
+            [node, str(script), str(config_path)],
+            cwd=script.parent,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             text=True,
@@ -81,9 +76,11 @@ class OpenIDProvider:
         reader.join(START_TIMEOUT)
         if not line or not line[0].strip():
             self.stop()
-            log = (workdir / "oidc-provider.log").read_text()
-            raise RuntimeError(f"the OpenID provider did not start:\n{log}")
-        self.issuers: dict[str, str] = json.loads(line[0])["issuers"]
+            raise RuntimeError(f"the {what} did not start:\n{log.read_text()}")
+        return json.loads(line[0])
+
+    def log(self) -> str:
+        return self._log.read_text()
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -94,6 +91,27 @@ class OpenIDProvider:
                 self.process.kill()
                 self.process.wait()
         self._stderr.close()
+
+
+class OpenIDProvider(NodeFixture):
+    """One node process serving every issuer of a test, each on its own port."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        issuers: dict[str, str],
+        clients: list[Client],
+        users: list[IdpUser],
+    ) -> None:
+        config = {
+            "issuers": [{"name": name, "path": path} for name, path in issuers.items()],
+            "clients": [vars(c) for c in clients],
+            "users": [vars(u) for u in users],
+        }
+        started = self._launch(
+            SCRIPT, "oidc-provider", config, workdir / "oidc-provider.log", "OpenID provider"
+        )
+        self.issuers: dict[str, str] = started["issuers"]
 
 
 def callback_path(provider_id: str) -> str:
@@ -198,57 +216,25 @@ class SamlSp:
     acs_url: str
 
 
-class SamlIdentityProvider:
+class SamlIdentityProvider(NodeFixture):
     """One node process serving every SAML identity provider of a test, each on its own port
     (tests/fixtures/saml/idp.mjs, on the samlify package, installed by `make install-test`)."""
 
     def __init__(
         self, workdir: Path, idps: list[SamlIdp], sps: list[SamlSp], users: list[SamlUser]
     ) -> None:
-        node = shutil.which("node")
-        if node is None or not (SAML_FIXTURE_DIR / "node_modules" / "samlify").is_dir():
-            raise RuntimeError(
-                "node and tests/fixtures/saml/node_modules are needed: run `make install-test`"
-            )
         self.idps = {idp.name: idp for idp in idps}
         config = {
             "idps": [vars(i) for i in idps],
             "sps": [vars(s) for s in sps],
             "users": [vars(u) for u in users],
         }
-        config_path = workdir / "saml-config.json"
-        config_path.write_text(json.dumps(config))
-        self._log = workdir / "saml-idp.log"
-        self._stderr = self._log.open("w")
-        self.process = subprocess.Popen(
-            [node, str(SAML_FIXTURE_DIR / "idp.mjs"), str(config_path)],
-            cwd=SAML_FIXTURE_DIR,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            text=True,
+        started = self._launch(
+            SAML_FIXTURE_DIR / "idp.mjs", "samlify", config, workdir / "saml-idp.log",
+            "SAML identity provider",
         )
-        line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(self.process.stdout.readline()))
-        reader.start()
-        reader.join(START_TIMEOUT)
-        if not line or not line[0].strip():
-            self.stop()
-            raise RuntimeError(f"the SAML identity provider did not start:\n{self._log.read_text()}")
         # name -> {"sso_url": ..., "metadata_url": ...}
-        self.urls: dict[str, dict[str, str]] = json.loads(line[0])["idps"]
-
-    def log(self) -> str:
-        return self._log.read_text()
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._stderr.close()
+        self.urls: dict[str, dict[str, str]] = started["idps"]
 
 
 def _form(page: str) -> tuple[str, dict[str, str]]:
