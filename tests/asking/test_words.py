@@ -123,3 +123,9 @@ def test_a_teacher_asks_in_words_checks_the_answers_and_gets_the_answer(
     assert heading and heading != "The policy does not cover this"
     assert page.locator("ol.obligations li[data-kind='report']").count() >= 1
     assert accessibility_violations(page) == []
+
+
+def test_the_sentence_reader_is_behind_the_same_door_as_the_ask_page(client, school):
+    # The side door: POSTing words straight to the reader without signing in.
+    page = client.post(ASK, {"words": "a Year 5 girl sent me a friend request", "read_words": "1"})
+    assert page.status_code == 302 and reverse("schools:login") in page["Location"]
