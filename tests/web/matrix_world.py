@@ -181,14 +181,23 @@ def _furnish(world: World) -> None:
     o["sign_in"] = sso.configure(world.school, "entra", client_id=f"client-{slug}",
                                  secret="a-client-secret", tenant=f"tenant-{slug}",
                                  domains=[f"{slug}.sch.uk"])
+    # Besides OpenID Connect, the school's SAML identity provider (its URLs name the school).
+    from signing_in import signing_key_and_certificate
+    from smpolicy.schools import saml
+
+    saml.configure_saml(
+        world.school, site_url="https://policy.example.sch.uk",
+        entity_id=f"https://idp.{slug}.example/saml", sso_url=f"https://idp.{slug}.example/sso",
+        certificate=signing_key_and_certificate(slug)[1], domains=[f"{slug}.sch.uk"],
+    )
     DecisionRecord.objects.create(
         school=world.school, source="web", situation={"actor": {"role": "staff"}},
         decision={"verdict": "allowed"}, verdict="allowed", pack="straits-primary",
         pack_version="1",
     )
     ScanRun.objects.create(school=world.school)
-    FilteringReview.objects.create(school=world.school, reviewers="Ian", checked="All",
-                                   outcome="Fine")
+    o["review"] = FilteringReview.objects.create(school=world.school, reviewers="Ian",
+                                                 checked="All", outcome="Fine")
     NetworkSettings.objects.create(school=world.school)
     RegisterSettings.objects.create(school=world.school)
     Acknowledgement.objects.create(school=world.school, person=room.teacher,

@@ -1,9 +1,4 @@
-"""NOT YET COLLECTED (named route_matrix.py, not test_*.py): written on branch `matrix` and green
-there on SQLite (323 routes, 512 URLs, 21 sessions, 10,752 GET pairs), its oracle does not yet
-know the routes added in the same stop (/healthz, SAML, MIS sync, review correction). Add their
-FILLERS and oracle rows, run it on both databases, then rename it test_route_matrix.py (issue 10).
-
-The role x route matrix (issue 10): every URL pattern of the site, the admin's included, walked
+"""The role x route matrix (issue 10): every URL pattern of the site, the admin's included, walked
 by every kind of session at two schools, and every (URL, session) answer held to an oracle.
 
 - The routes come from the resolver itself (``get_resolver().url_patterns``, includes and the
@@ -136,6 +131,9 @@ FILLERS: dict[str, dict[str, Any]] = {
     "safeguarding:parent_concern_write": {"slug": lambda w: w.school.slug,
                                           "token": lambda w: parent_token(w.school.slug)},
     "network:finding": {"pk": _o("finding")},
+    "network:review_correct": {"pk": _o("review")},
+    **{name: {"organization_slug": lambda w: w.school.slug} for name in (
+        "saml_acs", "saml_finish_acs", "saml_sls", "saml_metadata", "saml_login")},
     **{f"posting:{name}": {"pk": _o("post")} for name in (
         "post", "post_edit", "post_check", "post_submit", "post_approve", "post_reject",
         "post_publish", "post_withdraw", "post_tags", "post_export")},
