@@ -70,7 +70,8 @@ def test_the_admin_lists_only_the_user_s_school(room, other_room, client):
 
 def test_the_admin_shows_no_school_records_to_a_superuser(room, client):
     """The admin is configuration: official posts (their text may name pupils), declared social
-    contacts and professional-judgement advisories are records, read on their own pages only."""
+    contacts, professional-judgement advisories and branding requests (their purpose may name a
+    pupil or an event) are records, read on their own pages only."""
     from django.contrib.auth import get_user_model
 
     root = get_user_model().objects.create_superuser("root", "root@example.com", "x" * 12)
@@ -78,6 +79,6 @@ def test_the_admin_shows_no_school_records_to_a_superuser(room, client):
     pass_second_factor(client, root)
     index = client.get("/admin/").content.decode()
     for path in ("posting/officialpost/", "registers/socialcontact/",
-                 "registers/judgementadvisory/"):
+                 "registers/judgementadvisory/", "posting/brandingpermission/"):
         assert f"/admin/{path}" not in index
         assert client.get(f"/admin/{path}").status_code == 404

@@ -425,11 +425,11 @@ SITE: dict[str, Rule] = {
 # nothing that keeps a register's history is deleted.
 ADMIN_NO_ADD = frozenset({
     "asking_decisionrecord", "network_finding", "network_scanrun", "posting_spokesperson",
-    "posting_brandingpermission", "axes_accessattempt",
+    "axes_accessattempt",
     "axes_accesslog", "axes_accessfailurelog",
 })
 ADMIN_NO_DELETE = frozenset({
-    "posting_spokesperson", "posting_photoconsent", "posting_brandingpermission",
+    "posting_spokesperson", "posting_photoconsent",
 })
 # A person holding a post that opens safeguarding records, and their account, are not deleted
 # in the admin, nor the account's password set there; the post itself is not shown at all.
@@ -565,9 +565,7 @@ SEES: dict[str, Callable[[Any], bool]] = {
     "finding": lambda s: s.person in DSL_TEAM and s.verified,
 }
 
-# Not yet as promised, and named so the test says so rather than hiding it: the promise says a
-# superuser "sees no school's records", but the admin still shows a superuser a branding
-# request's purpose for every school. Official posts, declared social contacts and
-# professional-judgement advisories have left the admin; safeguarding records, evidence, cases
-# and a finding's pupil are never excepted.
-ADMIN_STILL_SHOWS_SUPERUSER = frozenset({"branding"})
+# What the admin may still show a superuser of a school's records: nothing. (Official posts,
+# branding requests, declared social contacts and professional-judgement advisories have left
+# it; safeguarding records, evidence, cases and a finding's pupil were never there.)
+ADMIN_STILL_SHOWS_SUPERUSER: frozenset[str] = frozenset()

@@ -1,8 +1,8 @@
-"""Admin for the posting registers. Official posts are not here: their text may name pupils, and
-their steps go through workflow.py, which enforces who may take them. Spokespeople and
-written permissions are made on their pages (the headteacher's); here what was approved or asked
-for is read-only, and any other change is recorded in the entry's history (recording.py) under the
-admin account that made it. The histories themselves are shown on the registers' pages only."""
+"""Admin for the posting registers. Official posts and written branding permissions are not here:
+their words may name pupils, and their steps go through their pages, which enforce who may take
+them. Spokespeople are made on the headteacher's page; here what was approved is read-only, and
+any other change is recorded in the entry's history (recording.py) under the admin account that
+made it. The histories themselves are shown on the registers' pages only."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from smpolicy.posting.models import (
-    BrandingPermission,
     PhotoConsent,
     PostingSettings,
     RecordedChanges,
@@ -86,12 +85,3 @@ class PhotoConsentAdmin(SchoolScopedAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(BrandingPermission)
-class BrandingPermissionAdmin(_RecordedAdmin):
-    list_display = ["requested_by", "status", "decided_by", "valid_from", "expires_on"]
-    list_filter = ["status"]
-    search_fields = ["requested_by__first_name", "requested_by__last_name", "purpose"]
-    autocomplete_fields = ["decided_by"]
-

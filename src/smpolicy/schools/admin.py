@@ -37,6 +37,15 @@ class SchoolScopedAdmin:
 
     school_field: str = "school"
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, ...]:
+        """The delete page's list of what would go with the record names only the record
+        itself: its related rows (evidence file names, a post's words) are records the admin
+        never shows. The counts per kind stay, and what protects it is counted, not named."""
+        _, counts, perms_needed, protected = super().get_deleted_objects(  # type: ignore[misc]
+            objs, request)
+        kept = [f"{len(protected)} kept records refer to it"] if protected else []
+        return [str(obj) for obj in objs], counts, perms_needed, kept
+
     def user_school(self, request: HttpRequest) -> School | None:
         if not hasattr(request, "school"):
             attach(request)
