@@ -488,6 +488,8 @@ GROUPS: dict[str, dict[str, Rule]] = {
         "ask": R(capability(workforce)),
     },
 }
+# Routes named without a namespace (allauth's, the health check), by the part that answers.
+UNNAMESPACED: dict[str, dict[str, Rule]] = {"sso": SINGLE_SIGN_ON, "site": SITE}
 
 
 def group_of(route: str, pattern: str) -> str | None:
@@ -497,21 +499,15 @@ def group_of(route: str, pattern: str) -> str | None:
     namespace, _, name = route.rpartition(":")
     if namespace in GROUPS and name in GROUPS[namespace]:
         return namespace
-    if route in SINGLE_SIGN_ON:
-        return "sso"
-    if route in SITE:
-        return "site"
-    return None
+    return next((group for group, rules in UNNAMESPACED.items() if route in rules), None)
 
 
 def rule_of(c: Case) -> Rule | None:
     group = group_of(c.route, c.pattern)
     if group in (None, "admin"):
         return None
-    if group == "sso":
-        return SINGLE_SIGN_ON[c.route]
-    if group == "site":
-        return SITE[c.route]
+    if group in UNNAMESPACED:
+        return UNNAMESPACED[group][c.route]
     return GROUPS[group][c.route.rpartition(":")[2]]
 
 
@@ -564,8 +560,3 @@ SEES: dict[str, Callable[[Any], bool]] = {
     # A network finding's pupil: the DSL team with the second factor; never the IT lead.
     "finding": lambda s: s.person in DSL_TEAM and s.verified,
 }
-
-# What the admin may still show a superuser of a school's records: nothing. (Official posts,
-# branding requests, declared social contacts and professional-judgement advisories have left
-# it; safeguarding records, evidence, cases and a finding's pupil were never there.)
-ADMIN_STILL_SHOWS_SUPERUSER: frozenset[str] = frozenset()

@@ -306,9 +306,6 @@ def leaks(session: Session, url: Url, text: str) -> list[str]:
         for what in CANARIES:
             if canary(slug, what) not in text:
                 continue
-            if (session.superuser and url.path.startswith("/admin/")
-                    and what in oracle.ADMIN_STILL_SHOWS_SUPERUSER):
-                continue
             if session.school != slug or (what in oracle.SEES and not oracle.SEES[what](session)):
                 found.append(f"{session.name:16} GET {url.path} [{url.variant}]: shows "
                              f"{canary(slug, what)}")
