@@ -82,3 +82,21 @@ def test_the_admin_shows_no_school_records_to_a_superuser(room, client):
                  "registers/judgementadvisory/", "posting/brandingpermission/"):
         assert f"/admin/{path}" not in index
         assert client.get(f"/admin/{path}").status_code == 404
+
+
+def test_the_admin_s_delete_page_counts_a_person_s_records_without_naming_them(room, client):
+    """Deleting a person in the admin lists what would go with them: by kind and count, never
+    a record's own words (an official post's text here; evidence file names alike)."""
+    from django.contrib.auth import get_user_model
+
+    from smpolicy.posting import workflow
+
+    workflow.create_post(room.teacher, platform="facebook", text="Sports day with Pip Smith")
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "x" * 12)
+    client.force_login(root)
+    pass_second_factor(client, root)
+    page = client.get(f"/admin/schools/person/{room.teacher.pk}/delete/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert str(room.teacher) in body  # the record itself is named
+    assert "Pip Smith" not in body and "Sports day" not in body
