@@ -25,6 +25,8 @@ Commands:
   expire-approvals    lapse official-post approvals past their time (cron, every few minutes)
   escalate-alerts     escalate urgent safeguarding alerts nobody opened (beat does it each minute)
   verify-evidence     re-check evidence files and the audit/evidence hash chains (cron, nightly)
+  backup OUT          the database and media, sealed with a passphrase (--keys-out: the keys apart)
+  restore FILE        a backup into an empty database and media folder (--check: only read it)
   teams-webhook       the Teams channel a school's alerts also go to (--school SLUG --url -)
   db-roles            the PostgreSQL role the app runs as (cannot drop triggers; --app-role NAME)
   audit               print the safeguarding audit log
@@ -96,8 +98,8 @@ def celery_command(command: str, rest: list[str]) -> int:
 
 
 # Commands run as the role that owns the tables (MIGRATION_DATABASE_URL), not the app's own role,
-# which may not alter them (see `smpolicy db-roles`).
-OWNER_COMMANDS = frozenset({"migrate", "db_roles"})
+# which may not alter them (see `smpolicy db-roles`): a restore makes the tables and triggers.
+OWNER_COMMANDS = frozenset({"migrate", "db_roles", "backup", "restore"})
 
 
 def database_url_for(name: str, environ: dict[str, str]) -> str | None:

@@ -208,6 +208,7 @@ INSTALLED_APPS = [
     "smpolicy.posting",
     "smpolicy.registers",
     "smpolicy.jobs",
+    "smpolicy.backup",
     "axes",  # sign-in throttling: see the block at the end
 ]
 
