@@ -34,6 +34,7 @@ PUBLIC_OFFENSIVE = ROOT / "tests" / "content" / "public" / "davidson2017_sample.
 sys.path.insert(0, str(ROOT / "src"))
 
 from smpolicy.content import SchoolContext, check_post  # noqa: E402
+from smpolicy.content.kinds import marked_as  # noqa: E402
 
 DEFAULTS = {"author": {"role": "staff"}, "channel": {"account": "personal", "platform": "facebook"}}
 _MARK = re.compile(r"\{([a-z_]+)\||\}")
@@ -103,7 +104,8 @@ def score(
     for item in load_corpus() if items is None else items:
         result = check_post(item["post"], context, ocr=ocr, base_dir=CORPUS, learned=learned)
         text = item["post"]["text"]
-        found = [f for f in result["findings"] if "start" in f]
+        # a head's kind is scored as the kind the corpus marks (offensive_tone as offensive)
+        found = [{**f, "kind": marked_as(f["kind"])} for f in result["findings"] if "start" in f]
         for kind, start, end in item["spans"]:
             hit = any(f["kind"] == kind and f["start"] < end and start < f["end"] for f in found)
             counts[kind]["hit" if hit else "fn"] += 1
