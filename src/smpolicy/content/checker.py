@@ -65,6 +65,8 @@ _SEVERITY = {
     "allowed": "info",
     "not_covered": "info",
 }
+
+
 class PostError(ValueError):
     """A post the checker cannot read; the message names the field."""
 
@@ -88,9 +90,7 @@ class Post:
 # What the author may say is true of a post: the meaning-based facts the text checks can miss when
 # put in words they were not shown (README, "Checking posts: quality").
 # (Not the activity, asked on its own, nor branding, which the checks do find.)
-DECLARABLE = tuple(
-    f for f in v.CONTENT_FLAGS if f not in ("school_activity", "school_branding")
-)
+DECLARABLE = tuple(f for f in v.CONTENT_FLAGS if f not in ("school_activity", "school_branding"))
 
 
 def read_post(post: Any, base_dir: Path | None = None) -> Post:
@@ -188,10 +188,12 @@ def check_post(
     ocr: bool = True,
     base_dir: Path | None = None,
     learned: bool = True,
+    heads: bool = True,
 ) -> dict[str, Any]:
     """Check a post (text and pictures) against the school's policy: the contract's result.
 
-    `learned=False` leaves out the learned scorer's findings (the rules alone). Raises PostError
+    `learned=False` leaves out the learned scorer's findings (the rules alone); `heads=False`
+    leaves out only the OLID head's, for measuring what it adds. Raises PostError
     for a post that cannot be read (the field is named), including a picture that cannot be read.
     """
     p = read_post(post, base_dir)
@@ -201,7 +203,7 @@ def check_post(
     except ValueError as exc:
         raise PostError("text", str(exc).removeprefix("text: ")) from exc
     guessed = learned_findings(p.text, text_findings) if learned else []
-    if learned:
+    if learned and heads:
         guessed += head_findings(p.text, [*text_findings, *guessed])
     reports: list[ImageReport] = []
     logo = school.logo_model if p.images else None
