@@ -13,6 +13,12 @@ For offensive language it also prints the share of better_profanity's public wor
 package is installed) that the checker flags, and precision and recall on a public labelled set:
 the first 1,002 rows of Davidson et al. (2017), kept in tests/content/public/ (see its README),
 because no package this project can install offline ships labelled offensive posts.
+
+The offensive head (`offensive_tone`, trained on OLID by `train.py --olid`) has a section of its
+own (`--head-only` prints just it): OLID's validation split scored by the head alone, by the
+lexicon (the rules alone), by the checker with every tier on, and by alt-profanity-check where
+that package is installed, all in the same run; then the blind round-4 set's offensive figures
+with and without the head, and how many of its harmless posts each flags as offensive.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ PUBLIC_OFFENSIVE = ROOT / "tests" / "content" / "public" / "davidson2017_sample.
 sys.path.insert(0, str(ROOT / "src"))
 
 from smpolicy.content import SchoolContext, check_post  # noqa: E402
+from smpolicy.content.kinds import marked_as  # noqa: E402
 
 DEFAULTS = {"author": {"role": "staff"}, "channel": {"account": "personal", "platform": "facebook"}}
 _MARK = re.compile(r"\{([a-z_]+)\||\}")
@@ -96,14 +103,18 @@ def score(
     ocr: bool = True,
     show_errors: bool = False,
     learned: bool = True,
+    heads: bool = True,
 ) -> dict[str, dict[str, float]]:
     context = school()
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"tp": 0, "fp": 0, "fn": 0, "hit": 0})
     errors: list[str] = []
     for item in load_corpus() if items is None else items:
-        result = check_post(item["post"], context, ocr=ocr, base_dir=CORPUS, learned=learned)
+        result = check_post(
+            item["post"], context, ocr=ocr, base_dir=CORPUS, learned=learned, heads=heads
+        )
         text = item["post"]["text"]
-        found = [f for f in result["findings"] if "start" in f]
+        # a head's kind is scored as the kind the corpus marks (offensive_tone as offensive)
+        found = [{**f, "kind": marked_as(f["kind"])} for f in result["findings"] if "start" in f]
         for kind, start, end in item["spans"]:
             hit = any(f["kind"] == kind and f["start"] < end and start < f["end"] for f in found)
             counts[kind]["hit" if hit else "fn"] += 1
@@ -282,11 +293,130 @@ def faces_by_size(corpus: Path = CORPUS) -> list[tuple[str, int, int]]:
     ]
 
 
+BLIND_ROUND4 = "posts_blind_round4.yaml"
+_OFFENSIVE_KINDS = frozenset({"offensive", "offensive_tone"})
+
+
+def _figures(flagged: list[bool], offensive: Any) -> dict[str, float]:
+    import numpy as np
+
+    from smpolicy.content.learning.train import olid_figures
+
+    return olid_figures(np.array(flagged, bool), offensive)
+
+
+def olid_validation() -> tuple[Path, list[tuple[str, dict[str, float] | None, str]]] | None:
+    """OLID's validation split, a tweet flagged or not by each check in the same run: (where the
+    split was read, rows of (name, figures or None where skipped, note)). None without OLID."""
+    from smpolicy.content.learning import scorer, train
+
+    directory = train.olid_dir()
+    head = scorer.offensive_head()
+    if directory is None or head is None:
+        return None
+    texts, offensive = train.read_olid(directory, "val")
+    context = school()
+
+    def checker_flags(**options: bool) -> list[bool]:
+        out = []
+        for t in texts:
+            found = check_post({**DEFAULTS, "text": t}, context, ocr=False, **options)["findings"]
+            out.append(any(f["kind"] in _OFFENSIVE_KINDS for f in found))
+        return out
+
+    limit = float(head.thresholds[0])
+    p = train.olid_scores(head, texts)
+    rows: list[tuple[str, dict[str, float] | None, str]] = [
+        (f"the head alone (threshold {limit:.2f})", _figures(list(p >= limit), offensive), ""),
+        ("the lexicon (rules alone)", _figures(checker_flags(learned=False), offensive), ""),
+        (
+            "rules and learned scorer, no head",
+            _figures(checker_flags(heads=False), offensive),
+            "",
+        ),
+        ("the checker, every tier on", _figures(checker_flags(), offensive), ""),
+    ]
+    try:
+        from profanity_check import predict  # alt-profanity-check
+    except ImportError:
+        rows.append(
+            (
+                "alt-profanity-check",
+                None,
+                "not installed: not in this machine's local package index; row skipped",
+            )
+        )
+    else:
+        rows.append(("alt-profanity-check", _figures(list(predict(texts) == 1), offensive), ""))
+    return directory, rows
+
+
+def blind_offensive(posts: list[dict[str, Any]]) -> list[tuple[str, dict[str, float], int, int]]:
+    """A blind set's offensive row without and with the head, and the harmless posts (nothing
+    marked) each flags as offensive: (name, the row, harmless flagged, harmless posts)."""
+    context = school()
+    harmless = [p for p in posts if not p["spans"] and not any(p["images"])]
+    out = []
+    for name, options in (
+        ("rules alone", {"learned": False}),
+        ("rules and learned scorer, no head", {"heads": False}),
+        ("rules, learned scorer and the head", {}),
+    ):
+        row = score(posts, ocr=False, **options).get("offensive", {})
+        flagged = sum(
+            any(
+                f["kind"] in _OFFENSIVE_KINDS
+                for f in check_post(p["post"], context, ocr=False, base_dir=CORPUS, **options)[
+                    "findings"
+                ]
+            )
+            for p in harmless
+        )
+        out.append((name, row, flagged, len(harmless)))
+    return out
+
+
+def head_section() -> None:
+    olid = olid_validation()
+    if olid is None:
+        print("offensive head: OLID's splits or the head's weights are missing; skipped")
+    else:
+        directory, rows = olid
+        print(
+            f"\noffensive head, OLID sub-task A validation split ({directory}; the head's "
+            "threshold was chosen on it, so its own row is optimistic), the same run:"
+        )
+        for name, r, note in rows:
+            if r is None:
+                print(f"  {name:36} {note}")
+            else:
+                print(
+                    f"  {name:36} macro-F1 {r['f1_macro']:.3f}   offensive precision "
+                    f"{r['precision']:.2f} recall {r['recall']:.2f} ({r['flagged']} flagged, "
+                    f"{r['offensive']} of {r['tweets']} are)"
+                )
+    blind = [p for p in load_corpus(blind=True) if p["source"] == BLIND_ROUND4]
+    if not blind:
+        print(f"offensive head, blind set: {BLIND_ROUND4} is missing; skipped")
+        return
+    print(f"\noffensive head, blind {BLIND_ROUND4} ({len(blind)} posts, never trained on):")
+    for name, r, flagged, n in blind_offensive(blind):
+        print(
+            f"  {name:36} offensive precision {r['precision']:.2f} recall {r['recall']:.2f} "
+            f"({r['found']} found, {r['expected']} marked); harmless posts flagged offensive "
+            f"{flagged}/{n}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--no-ocr", action="store_true")
+    parser.add_argument("--head-only", action="store_true", help="only the offensive head's part")
     options = parser.parse_args()
+    if options.head_only:
+        head_section()
+        return
     posts = load_corpus()
     n_images = sum(len(p["images"]) for p in posts)
     print(f"corpus: {len(posts)} posts, {n_images} pictures ({CORPUS.relative_to(ROOT)})")
@@ -306,7 +436,9 @@ def main() -> None:
         table(
             score(posts_in, ocr=not options.no_ocr, show_errors=options.show_errors, learned=False)
         )
-        print(f"blind, {name}, rules and the learned scorer (its findings are warn only):")
+        print(f"blind, {name}, rules and the learned scorer, without the OLID head:")
+        table(score(posts_in, ocr=not options.no_ocr, heads=False))
+        print(f"blind, {name}, rules, the learned scorer and the OLID head (warn only):")
         table(score(posts_in, ocr=not options.no_ocr))
     bands = faces_by_size()
     print(
@@ -337,6 +469,7 @@ def main() -> None:
         )
         if options.show_errors:
             print("  not flagged: " + ", ".join(missed))
+    head_section()
     if not PUBLIC_OFFENSIVE.exists():
         print(f"offensive, public labelled set: {PUBLIC_OFFENSIVE.relative_to(ROOT)} is missing")
         return

@@ -31,7 +31,9 @@ advice. The facts that depend on the post are set here:
 The learned scorer (learning/scorer.py) may add a finding of a meaning-based kind for a sentence
 the rules left alone, marked `"source": "learned"`. It is a model's guess at wording no rule
 lists, so it never decides: its facts stay out of the post's situation (the verdict is the
-rules'), and its severity is at most `warn`, so a person looks.
+rules'), and its severity is at most `warn`, so a person looks. The OLID head (the same
+module's head_findings) adds `offensive_tone` the same way, also `"source": "learned"`, for a
+sentence no offensive finding covers: always `warn`, citing its row's clause.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from typing import Any
 
 from smpolicy.content.images import ImageError, ImageReport, ImageSource, analyse
 from smpolicy.content.kinds import CONTACT, KINDS, NAMES
-from smpolicy.content.learning.scorer import learned_findings
+from smpolicy.content.learning.scorer import head_findings, learned_findings
 from smpolicy.content.school import SchoolContext
 from smpolicy.content.text import _ROLE_REF, TextFinding, check_text
 from smpolicy.policy import Engine, SituationError, default_engine
@@ -63,6 +65,8 @@ _SEVERITY = {
     "allowed": "info",
     "not_covered": "info",
 }
+
+
 class PostError(ValueError):
     """A post the checker cannot read; the message names the field."""
 
@@ -86,9 +90,7 @@ class Post:
 # What the author may say is true of a post: the meaning-based facts the text checks can miss when
 # put in words they were not shown (README, "Checking posts: quality").
 # (Not the activity, asked on its own, nor branding, which the checks do find.)
-DECLARABLE = tuple(
-    f for f in v.CONTENT_FLAGS if f not in ("school_activity", "school_branding")
-)
+DECLARABLE = tuple(f for f in v.CONTENT_FLAGS if f not in ("school_activity", "school_branding"))
 
 
 def read_post(post: Any, base_dir: Path | None = None) -> Post:
@@ -186,10 +188,12 @@ def check_post(
     ocr: bool = True,
     base_dir: Path | None = None,
     learned: bool = True,
+    heads: bool = True,
 ) -> dict[str, Any]:
     """Check a post (text and pictures) against the school's policy: the contract's result.
 
-    `learned=False` leaves out the learned scorer's findings (the rules alone). Raises PostError
+    `learned=False` leaves out the learned scorer's findings (the rules alone); `heads=False`
+    leaves out only the OLID head's, for measuring what it adds. Raises PostError
     for a post that cannot be read (the field is named), including a picture that cannot be read.
     """
     p = read_post(post, base_dir)
@@ -199,6 +203,8 @@ def check_post(
     except ValueError as exc:
         raise PostError("text", str(exc).removeprefix("text: ")) from exc
     guessed = learned_findings(p.text, text_findings) if learned else []
+    if learned and heads:
+        guessed += head_findings(p.text, [*text_findings, *guessed])
     reports: list[ImageReport] = []
     logo = school.logo_model if p.images else None
     for i, source in enumerate(p.images):

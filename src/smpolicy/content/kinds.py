@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-Family = Literal["names", "contact", "school", "meaning", "image"]
+# "learned": found by a model trained on outside data (learning/train.py's heads), not by a rule.
+Family = Literal["names", "contact", "school", "meaning", "image", "learned"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class FindingKind:
     # A severity of its own, not the engine's: for what the policy has no fact for but a person
     # should still act on (a photo's GPS position).
     always: Literal["", "warn", "info"] = ""
+    # The kind the labelled corpus marks what this kind finds as, where it is another's: a head
+    # trained on outside data names its finding apart from the rules' but is scored as theirs.
+    marked_as: str = ""
 
     def clause_for(self, community: bool) -> str:
         return (self.community_clause or self.staff_clause) if community else self.staff_clause
@@ -152,6 +156,20 @@ _ROWS = (
         "community.no-damaging-content",
         facts=_facts(damaging_to_school=True),
     ),
+    # OLID's offensive tweets (insults, swearing at someone, abuse) as a head trained on them
+    # reads them: wording no lexicon lists. A model's guess, so `warn` and the row's clause; the
+    # engine has no fact for tone, and the rules' `offensive` keeps its facts and verdict.
+    FindingKind(
+        "offensive_tone",
+        "Reads as offensive or abusive",
+        "Reword it: insults, swearing and mockery reflect on you and the school even when no "
+        "listed word is used.",
+        "learned",
+        "conduct.personal",
+        "community.no-damaging-content",
+        always="warn",
+        marked_as="offensive",
+    ),
     FindingKind(
         "face",
         "A face",
@@ -192,9 +210,19 @@ MEANING: tuple[str, ...] = (
 )
 NAMES = frozenset(k for k, row in KINDS.items() if row.family == "names")
 CONTACT = frozenset(k for k, row in KINDS.items() if row.family == "contact")
+# Kinds found by a head trained on outside data, each with a model file of its own.
+HEADS: tuple[str, ...] = ("offensive_tone",)
 
 if set(MEANING) != {k for k, row in KINDS.items() if row.family == "meaning"}:
     raise RuntimeError("MEANING must list every kind of the meaning family, and no other")
+if set(HEADS) != {k for k, row in KINDS.items() if row.family == "learned"}:
+    raise RuntimeError("HEADS must list every kind of the learned family, and no other")
+
+
+def marked_as(kind: str) -> str:
+    """The kind a labelled corpus marks a finding of `kind` as."""
+    row = KINDS.get(kind)
+    return row.marked_as or kind if row is not None else kind
 
 
 def label(kind: str) -> str:

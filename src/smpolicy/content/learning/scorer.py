@@ -5,6 +5,11 @@ probability that the sentence is of that kind; at or above the kind's threshold 
 cross-validation by train.py so the rules and the scorer together keep precision 0.9) the sentence
 becomes a finding of that kind, its confidence the probability. What the rules found stays the
 rules' finding: the scorer only adds.
+
+A head is a one-kind model of the same form trained on outside data (train.py --olid: the
+`offensive_tone` head, models/offensive_olid.npz, trained on OLID's tweets). It reads each sentence
+no offensive finding already covers, the rules' or the scorer's, and its threshold was chosen on
+OLID's validation split.
 """
 
 from __future__ import annotations
@@ -26,7 +31,11 @@ from smpolicy.content.learning.features import (
 )
 from smpolicy.content.text import TextFinding
 
-WEIGHTS = Path(__file__).resolve().parent.parent / "models" / "learned_text.npz"
+MODELS = Path(__file__).resolve().parent.parent / "models"
+WEIGHTS = MODELS / "learned_text.npz"
+OFFENSIVE_HEAD = MODELS / "offensive_olid.npz"
+# A sentence any of these covers is offensive already: the head adds, it does not repeat.
+_OFFENSIVE = frozenset({"offensive", "offensive_tone"})
 
 
 class Model:
@@ -135,4 +144,41 @@ def learned_findings(
         for i, kind in enumerate(scorer.kinds):
             if kind in todo and p[i] >= scorer.thresholds[i]:
                 out.append(TextFinding(kind, start, end, round(float(p[i]), 2)))
+    return out
+
+
+@cache
+def offensive_head() -> Model | None:
+    """The shipped OLID head, or None where its weights file is absent (a trimmed install)."""
+    return load(OFFENSIVE_HEAD) if OFFENSIVE_HEAD.exists() else None
+
+
+def sentence_scores(text: str, findings: Sequence[TextFinding], head: Model) -> list[float]:
+    """The head's first kind's probability for each sentence of `text`, as head_findings reads
+    them (names as who they are); training's evaluation scores a tweet by the same function."""
+    text = plain_quotes(text)
+    return [
+        head.probabilities(*sentence_words(text, start, end, findings))[0]
+        for start, end in sentences(text)
+    ]
+
+
+def head_findings(
+    text: str, findings: Sequence[TextFinding], head: Model | None = None
+) -> list[TextFinding]:
+    """Findings the offensive head adds to `findings` (the rules' and the scorer's) for `text`:
+    one a sentence no offensive finding overlaps, at or above the head's threshold."""
+    head = head if head is not None else offensive_head()
+    if head is None or not head.enabled or not text:
+        return []
+    kind, limit = head.kinds[0], float(head.thresholds[0])
+    text = plain_quotes(text)
+    taken = [(f.start, f.end) for f in findings if f.kind in _OFFENSIVE]
+    out: list[TextFinding] = []
+    for start, end in sentences(text):
+        if any(s < end and start < e for s, e in taken):
+            continue
+        p = head.probabilities(*sentence_words(text, start, end, findings))[0]
+        if p >= limit:
+            out.append(TextFinding(kind, start, end, round(float(p), 2)))
     return out
