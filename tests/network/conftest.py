@@ -55,17 +55,22 @@ def sign_in(client):
 
 
 @pytest.fixture
-def upload(client):
-    """Upload a fixture log on the upload page, as whoever is signed in."""
+def upload(client, django_capture_on_commit_callbacks):
+    """Upload a fixture log on the upload page, as whoever is signed in, and follow it to the
+    scan's page. The scan is queued when the upload commits and (tasks run at once in the tests)
+    read then, as the worker would a moment later."""
 
     def upload_log(name, *, people=None, format="auto"):
         data = {"format": format}
-        with (FIXTURES / name).open("rb") as log:
+        with (FIXTURES / name).open("rb") as log, \
+                django_capture_on_commit_callbacks(execute=True):
             data["log"] = log
             if people:
                 with (FIXTURES / people).open("rb") as people_file:
                     data["people"] = people_file
-                    return client.post("/network/upload/", data)
-            return client.post("/network/upload/", data)
+                    answer = client.post("/network/upload/", data)
+            else:
+                answer = client.post("/network/upload/", data)
+        return client.get(answer["Location"]) if answer.status_code == 302 else answer
 
     return upload_log

@@ -278,6 +278,9 @@ NETWORK_PAGES: dict[str, Rule] = {
         "findings", "findings_csv", "upload", "blocklist", "reviews", "settings")},
     "finding": R(capability(NETWORK), own_record(NETWORK)),
     "review_correct": R(capability(NETWORK), own_record(NETWORK)),
+    # A log scan's page and its progress (its name is the uploaded file's).
+    "scan": R(capability(NETWORK), own_record(NETWORK)),
+    "scan_progress": R(capability(NETWORK), own_record(NETWORK)),
 }
 
 

@@ -167,6 +167,10 @@ def _furnish(world: World) -> None:
         category="social", domain="tiktok.com", requests=3, first_seen=now, last_seen=now,
         window_start=now, window_seconds=3600,
     )
+    from smpolicy.network.models import LogScan
+
+    o["log_scan"] = LogScan.objects.create(school=world.school,
+                                           name=f"{canary(slug, 'log_scan')}.log", size=100)
     # What the admin lists for a school, so each of its change pages has an id of each school.
     from smpolicy.asking.models import DecisionRecord
     from smpolicy.network.models import FilteringReview, NetworkSettings, ScanRun

@@ -132,6 +132,8 @@ FILLERS: dict[str, dict[str, Any]] = {
                                           "token": lambda w: parent_token(w.school.slug)},
     "network:finding": {"pk": _o("finding")},
     "network:review_correct": {"pk": _o("review")},
+    "network:scan": {"pk": _o("log_scan")},
+    "network:scan_progress": {"pk": _o("log_scan")},
     **{name: {"organization_slug": lambda w: w.school.slug} for name in (
         "saml_acs", "saml_finish_acs", "saml_sls", "saml_metadata", "saml_login")},
     **{f"posting:{name}": {"pk": _o("post")} for name in (
@@ -294,7 +296,7 @@ def body_of(response: Any) -> str:
 
 
 CANARIES = ("report", "file", "allegation", "case", "action", "transfer", "post", "branding",
-            "declaration", "version", "advisory", "finding")
+            "declaration", "version", "advisory", "finding", "log_scan")
 
 
 def leaks(session: Session, url: Url, text: str) -> list[str]:

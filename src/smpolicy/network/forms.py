@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import ipaddress
 import re
 from typing import Any
@@ -11,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from smpolicy.monitoring import BLOCKLIST_FORMATS, FORMATS, DirectoryError, Networks
+from smpolicy.monitoring import BLOCKLIST_FORMATS, FORMATS, DirectoryError, Networks, People
 from smpolicy.monitoring.directory import DEFAULT_DEVICES, DEFAULT_ROLES, DEVICES
 from smpolicy.network.models import NETWORK_LABELS, FilteringReview, Finding, NetworkSettings
 from smpolicy.policy.vocabulary import ROLES
@@ -61,6 +62,20 @@ class UploadForm(forms.Form):
         upload: UploadedFile | None = self.cleaned_data.get("people")
         if upload and upload.size and upload.size > MAX_PEOPLE_BYTES:
             raise ValidationError("The people CSV is larger than 5 MB; is it the right file?")
+        if upload:
+            # Read now, so a wrong file is refused here with the log still chosen, not minutes
+            # later by the worker.
+            text = io.TextIOWrapper(upload.open("rb"), encoding="utf-8-sig", newline="")
+            try:
+                People.from_csv(text, "the people CSV")
+            except DirectoryError as error:
+                raise ValidationError(str(error)) from None
+            except UnicodeDecodeError:
+                raise ValidationError("The people CSV is not UTF-8 text: save it from the "
+                                      "spreadsheet as CSV UTF-8.") from None
+            finally:
+                text.detach()
+                upload.seek(0)
         return upload
 
 

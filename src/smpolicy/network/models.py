@@ -123,6 +123,53 @@ class ScanRun(SchoolOwned):
         return f"{self.source or 'a log'} on {self.created:%d %b %Y %H:%M}"
 
 
+class LogScan(SchoolOwned):
+    """A log uploaded on the page, scanned by a worker: its state and how far it has read.
+
+    The log waits in the data directory (``file``) only until the worker has read it; the file is
+    deleted when the scan ends, whichever way, so no log outlives its scan."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for a worker"
+        RUNNING = "running", "Reading"
+        DONE = "done", "Done"
+        FAILED = "failed", "Stopped"
+
+    created = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name = models.CharField(max_length=300)
+    format = models.CharField(max_length=40, default="auto")
+    file = models.CharField(max_length=500, blank=True, help_text="Until the scan ends.")
+    people_file = models.CharField(max_length=500, blank=True)
+    size = models.PositiveBigIntegerField(default=0, help_text="bytes in the uploaded file")
+    read = models.PositiveBigIntegerField(default=0, help_text="bytes of it read so far")
+    lines = models.PositiveBigIntegerField(default=0, help_text="lines read so far")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    error = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    scan = models.ForeignKey(ScanRun, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    # What the scan found, as the page shows it (counts, and the first lines not understood).
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_state_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, int(self.read * 100 / self.size)) if self.size else 0
+
+
 class FindingQuerySet(SchoolOwnedQuerySet):
     def expired(self, days: int, now: dt.datetime | None = None) -> FindingQuerySet:
         return self.filter(last_seen__lt=(now or timezone.now()) - dt.timedelta(days=days))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -192,9 +192,12 @@ def scan_upload(
     format: str = "auto",
     people_csv: IO[bytes] | None = None,
     by: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[RecordReport, dict[str, Any]]:
     """Scan an uploaded log for ``school`` with its settings, and record the findings. The log is
-    read as a stream and dropped: only findings and counts are kept."""
+    read as a stream and dropped: only findings and counts are kept. ``progress`` is told, after
+    each block read, how many bytes of the upload and how many lines have been read (the upload
+    page's progress bar)."""
     import gzip
 
     from smpolicy.asking.engines import engine_for
@@ -221,11 +224,29 @@ def scan_upload(
     head = upload.read(2)
     upload.seek(0)
     stream: IO[bytes] = gzip.GzipFile(fileobj=upload) if head == GZIP_MAGIC else upload  # type: ignore[assignment]
+    if progress is not None:
+        stream = _Watched(stream, upload, progress)  # type: ignore[assignment]
     tally = Tally(name=name)
     found = [*scanner.feed(read_lines(stream, tally), name, format, tally), *scanner.finish()]
     summary = scanner.summary()
     report = record_findings(found, school, source=name, summary=summary, by=by)
     return report, summary
+
+
+class _Watched:
+    """The log's lines as the scanner reads them (in blocks), counting lines and telling
+    ``progress`` how far into the upload (its compressed bytes, for a gzip file) that is."""
+
+    def __init__(self, stream: IO[bytes], upload: IO[bytes],
+                 progress: Callable[[int, int], None]) -> None:
+        self.stream, self.upload, self.progress = stream, upload, progress
+        self.lines = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.stream.read(size)
+        self.lines += data.count(b"\n")
+        self.progress(self.upload.tell(), self.lines)
+        return data
 
 
 def _people(school: Any, people_csv: IO[bytes] | None) -> Any:

@@ -25,14 +25,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from smpolicy.monitoring import CategoryLists, DirectoryError, ListsError, blocklist
+from smpolicy.monitoring import CategoryLists, blocklist
 from smpolicy.monitoring.blocklist import EXTENSIONS
+from smpolicy.network import scanjobs
 from smpolicy.network.forms import (
     BlocklistForm,
     FindingFilterForm,
@@ -46,14 +47,15 @@ from smpolicy.network.forms import (
 from smpolicy.network.models import (
     FilteringReview,
     Finding,
+    LogScan,
     NetworkSettings,
     ScanRun,
 )
-from smpolicy.network.recording import scan_upload
 from smpolicy.safeguarding import access, totp
 from smpolicy.schools.access import SchoolRequest, requires
 
 FINDINGS_PER_PAGE = 50
+RECENT_SCANS = 10
 CHART_DAYS = 92
 REPORT_TO_LABELS = {
     "dsl": "the Designated Safeguarding Lead, now",
@@ -307,29 +309,45 @@ def finding(request: SchoolRequest, pk: int) -> HttpResponse:
 @requires("network_monitoring")
 @require_http_methods(["GET", "POST"])
 def upload(request: SchoolRequest) -> HttpResponse:
-    result = None
+    """The log is kept for a worker and its scan queued; the scan's page shows it being read."""
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            log = form.cleaned_data["log"]
-            people = form.cleaned_data.get("people")
-            try:
-                report, summary = scan_upload(
-                    request.school, log.open("rb"), Path(log.name).name,
-                    format=form.cleaned_data["format"],
-                    people_csv=people.open("rb") if people else None,
-                    by=request.user,
-                )
-            except (DirectoryError, ListsError) as error:
-                form.add_error(None, str(error))
-            else:
-                result = {"report": report, "summary": summary["summary"],
-                          "scan": ScanRun.objects.get(pk=report.scan_id)}
+            job = scanjobs.queue(
+                request.school, form.cleaned_data["log"], format=form.cleaned_data["format"],
+                people=form.cleaned_data.get("people"), by=request.user,
+            )
+            return redirect("network:scan", pk=job.pk)
     else:
         form = UploadForm()
+    recent = LogScan.objects.for_school(request.school).select_related("by").only(
+        "name", "created", "state", "by__first_name", "by__last_name", "by__username",
+        "updated_at", "result",
+    )[:RECENT_SCANS]
     return render(request, "network/upload.html", {
-        "form": form, "result": result, "configured": bool(_settings(request).networks_yaml),
+        "form": form, "configured": bool(_settings(request).networks_yaml),
+        "recent": [(job, scanjobs.progress(job)) for job in recent],
     })
+
+
+def _scan_for(request: SchoolRequest, pk: int) -> LogScan:
+    return get_object_or_404(LogScan.objects.for_school(request.school).select_related("scan"),
+                             pk=pk)
+
+
+@requires("network_monitoring")
+def scan(request: SchoolRequest, pk: int) -> HttpResponse:
+    job = _scan_for(request, pk)
+    return render(request, "network/scan.html", {
+        "job": job, "progress": scanjobs.progress(job),
+        "progress_url": reverse("network:scan_progress", args=[job.pk]),
+    })
+
+
+@requires("network_monitoring")
+def scan_progress(request: SchoolRequest, pk: int) -> HttpResponse:
+    """How far the scan has got, for the page's progress bar (polled while it runs)."""
+    return JsonResponse(scanjobs.progress(_scan_for(request, pk)))
 
 
 @requires("network_monitoring")

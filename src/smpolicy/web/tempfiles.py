@@ -39,6 +39,9 @@ def stale_files(now: float | None = None, age: float = STALE_SECONDS) -> list[Pa
     spool = Path(settings.FILE_UPLOAD_TEMP_DIR)
     evidence = Path(settings.MEDIA_ROOT) / "evidence"
     candidates = list(spool.iterdir()) if spool.is_dir() else []
+    # Logs waiting for a worker (smpolicy.network.scanjobs): one left this long lost its scan.
+    scans = spool.parent / "scans"
+    candidates += list(scans.iterdir()) if scans.is_dir() else []
     if evidence.is_dir():
         candidates += list(evidence.rglob(".upload-*.part"))
     return sorted(_stale(candidates, cutoff))
