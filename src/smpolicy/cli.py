@@ -24,6 +24,7 @@ Commands:
   send-reminders      send the registers' reminders (run it from cron, hourly)
   expire-approvals    lapse official-post approvals past their time (cron, every few minutes)
   escalate-alerts     escalate urgent safeguarding alerts nobody opened (beat does it each minute)
+  remind-actions      remind owners of overdue safeguarding case actions, once (beat: hourly)
   verify-evidence     re-check evidence files and the audit/evidence hash chains (cron, nightly)
   teams-webhook       the Teams channel a school's alerts also go to (--school SLUG --url -)
   db-roles            the PostgreSQL role the app runs as (cannot drop triggers; --app-role NAME)

@@ -1,19 +1,28 @@
 """People are told what they need and nothing about a child (issue 13): a reporter that their
-report arrived and that it was closed. Every e-mail goes through a real SMTP server (aiosmtpd) and is read as received:
+report arrived and that it was closed, an action's owner that they have an action and, once, that
+it is overdue. Every e-mail goes through a real SMTP server (aiosmtpd) and is read as received:
 a distinctive pupil's name, the words of the account, the case's title, the action's description
 and the outcome must be in none of them."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from email.message import Message
 
 import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from mailserver import MailServer, body_of
+from parallel import in_parallel
+from smpolicy.jobs import tasks
+from smpolicy.jobs.models import JobRun
 from smpolicy.safeguarding import telling
-from smpolicy.safeguarding.models import CATEGORIES, Case, Report
+from smpolicy.safeguarding.models import CATEGORIES, Case, CaseAction, Report
+from smpolicy.safeguarding.records import AppendOnlyError
 from smpolicy.schools import testing
 
 from .conftest import Staffroom, make_report, sign_in
@@ -184,3 +193,187 @@ def test_a_report_with_nobody_to_tell_sends_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         telling.report_received(monitoring)
     assert smtp.messages == []
+
+
+# -- action owners ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_action_s_owner_is_told_they_have_one_and_by_when_but_not_what_it_is(
+    client, straits, zephyrine, smtp, django_capture_on_commit_callbacks
+):
+    report = make_report(straits, account=ACCOUNT, pupils=[zephyrine], alert=False)
+    case = _open_case(client, straits, [report])
+    due = timezone.localdate() + dt.timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("safeguarding:action_add", args=[case.pk]),
+            {"description": ACTION, "owner": straits.colleague.pk, "due_on": due.isoformat()},
+        )
+    assert CaseAction.objects.get().description == ACTION
+
+    [message] = smtp.wait_for("colin@straits.sch.uk")
+    assert_tells_nothing(message)
+    body = body_of(message)
+    assert ACTION not in body and CASE_TITLE not in body
+    assert "an action on a safeguarding case" in body and case.reference in body
+    assert f"{due:%B} {due.year}" in body and str(due.day) in body
+    assert "https://policy.example.sch.uk" + reverse(
+        "safeguarding:case_detail", args=[case.pk]
+    ) in body
+    assert _subjects(smtp, "colin@straits.sch.uk") == [message["Subject"]]  # nobody else's mail
+
+
+def _case(room: Staffroom, pupil) -> Case:
+    report = make_report(room, account=ACCOUNT, pupils=[pupil], alert=False)
+    case = Case(school=room.school, title=CASE_TITLE, lead=room.dsl, opened_by=room.dsl)
+    case.save()
+    report.case, report.status = case, Report.Status.IN_CASE
+    report.save(update_fields=["case", "status"])
+    return case
+
+
+def _action(case: Case, owner, due_on: dt.date, **fields) -> CaseAction:
+    return CaseAction.objects.create(
+        case=case, description=ACTION, owner=owner, due_on=due_on, created_by=case.lead,
+        **fields,
+    )
+
+
+@pytest.mark.django_db
+def test_an_overdue_action_is_reminded_once_on_the_clock_given(
+    straits, zephyrine, smtp, django_capture_on_commit_callbacks
+):
+    case = _case(straits, zephyrine)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    overdue = _action(case, straits.colleague, today - dt.timedelta(days=2))
+    _action(case, straits.deputy, today)  # due today: not overdue yet
+    later = _action(case, straits.teacher, today + dt.timedelta(days=3))
+    _action(
+        case, straits.head, today - dt.timedelta(days=5),
+        done_at=now - dt.timedelta(days=4), done_by=straits.dsl, done_note="Done.",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert telling.remind_overdue_actions(now) == 1
+        assert telling.remind_overdue_actions(now) == 0
+    [reminder] = smtp.wait_for("colin@straits.sch.uk")
+    assert_tells_nothing(reminder)
+    assert "Overdue" in reminder["Subject"] and ACTION not in body_of(reminder)
+    assert case.reference in body_of(reminder)
+    assert [m["X-Envelope-To"] for m in smtp.messages] == ["colin@straits.sch.uk"]
+    overdue.refresh_from_db()
+    assert overdue.overdue_reminded_at == now
+
+    # The clock passed in decides: four days on, the later action is overdue too, once.
+    four_days_on = now + dt.timedelta(days=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert telling.remind_overdue_actions(four_days_on) == 2  # today's and the later one
+        assert telling.remind_overdue_actions(four_days_on + dt.timedelta(days=1)) == 0
+    later.refresh_from_db()
+    assert later.overdue_reminded_at == four_days_on
+    assert len(smtp.to("ada@straits.sch.uk")) == 1 and len(smtp.to("deputy@straits.sch.uk")) == 1
+    assert len(smtp.to("colin@straits.sch.uk")) == 1 and smtp.to("head@straits.sch.uk") == []
+
+
+@pytest.mark.django_db
+def test_the_command_reminds_on_the_time_it_is_given(
+    straits, zephyrine, smtp, django_capture_on_commit_callbacks
+):
+    action = _action(_case(straits, zephyrine), straits.colleague, dt.date(2026, 3, 2))
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind_actions", now="2026-03-02T23:00:00+00:00", stdout=out)
+    assert out.getvalue().strip() == "0 overdue action(s) reminded"  # due that day: not yet
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind_actions", now="2026-03-04T09:00:00+00:00", stdout=out)
+        call_command("remind_actions", now="2026-03-05T09:00:00+00:00", stdout=out)
+    assert out.getvalue().split("\n")[1:3] == [
+        "1 overdue action(s) reminded", "0 overdue action(s) reminded",
+    ]
+    [reminder] = smtp.wait_for("colin@straits.sch.uk")
+    assert_tells_nothing(reminder)
+    action.refresh_from_db()
+    assert action.overdue_reminded_at == dt.datetime(2026, 3, 4, 9, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("through_the_lease", [True, False])
+def test_two_workers_reminding_at_once_send_one_reminder(
+    straits, zephyrine, guarded_db, smtp, through_the_lease
+):
+    case = _case(straits, zephyrine)
+    action = _action(case, straits.colleague, timezone.localdate() - dt.timedelta(days=1))
+    now = timezone.now()
+
+    def worker(i: int) -> object:
+        # Through the beat job's lease, or straight into the claim, which must hold by itself
+        # (a worker whose lease ran out while another took it over).
+        return tasks.remind_actions() if through_the_lease else telling.remind_overdue_actions(now)
+
+    results = in_parallel(worker, threads=4)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    if not through_the_lease:
+        assert sorted(results) == [0, 0, 0, 1]
+    [reminder] = smtp.wait_for("colin@straits.sch.uk")
+    assert_tells_nothing(reminder)
+    assert len(smtp.messages) == 1
+    action.refresh_from_db()
+    assert action.overdue_reminded_at is not None
+    if through_the_lease:
+        row = JobRun.objects.get(name="remind-actions")
+        assert row.ok and row.runs + row.skipped == 4 and row.succeeded_at is not None
+
+
+# -- the database's guard ---------------------------------------------------------------------
+
+
+def _refused(sql: str, params: list) -> None:
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _sql(sql: str, params: list) -> int:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+@pytest.mark.django_db
+def test_the_guard_lets_the_reminder_be_claimed_once_and_still_keeps_what_was_asked(
+    straits, zephyrine
+):
+    action = _action(_case(straits, zephyrine), straits.colleague, dt.date(2026, 1, 5))
+    at = timezone.now()
+    # Setting the reminder's time from empty, alone, is allowed by the database.
+    assert _sql(
+        "UPDATE safeguarding_caseaction SET overdue_reminded_at = %s "
+        "WHERE id = %s AND overdue_reminded_at IS NULL",
+        [at, action.pk],
+    ) == 1
+    # Once set it is kept: cleared, a second reminder could be claimed; moved, it would lie.
+    _refused(
+        "UPDATE safeguarding_caseaction SET overdue_reminded_at = NULL WHERE id = %s", [action.pk]
+    )
+    _refused(
+        "UPDATE safeguarding_caseaction SET overdue_reminded_at = %s WHERE id = %s",
+        [at + dt.timedelta(days=1), action.pk],
+    )
+    # What was asked, of whom and by when is refused as before.
+    _refused("UPDATE safeguarding_caseaction SET description = 'x' WHERE id = %s", [action.pk])
+    _refused(
+        "UPDATE safeguarding_caseaction SET owner_id = %s WHERE id = %s",
+        [straits.head.pk, action.pk],
+    )
+    _refused(
+        "UPDATE safeguarding_caseaction SET due_on = %s WHERE id = %s",
+        [dt.date(2099, 1, 1), action.pk],
+    )
+    _refused("DELETE FROM safeguarding_caseaction WHERE id = %s", [action.pk])
+    # ... and the ORM says so where the mistake is made.
+    with pytest.raises(AppendOnlyError, match="overdue_reminded_at"):
+        CaseAction.objects.filter(pk=action.pk).update(overdue_reminded_at=None)
+    with pytest.raises(AppendOnlyError, match="due_on"):
+        CaseAction.objects.filter(pk=action.pk).update(due_on=dt.date(2099, 1, 1))
+    action.refresh_from_db()
+    assert action.overdue_reminded_at is not None and action.description == ACTION

@@ -730,8 +730,10 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ActionForm(request.POST, owners=owners)
     if not form.is_valid():
         return _case_form_failed(request, case, form, "action")
-    action = CaseAction.objects.create(case=case, created_by=person, **form.cleaned_data)
-    audit.record("add_action", action, school=school, request=request)
+    with transaction.atomic():
+        action = CaseAction.objects.create(case=case, created_by=person, **form.cleaned_data)
+        audit.record("add_action", action, school=school, request=request)
+        telling.action_set(action)
     messages.success(request, "Action added.")
     return redirect("safeguarding:case_detail", case.pk)
 
