@@ -24,6 +24,7 @@ Commands:
   send-reminders      send the registers' reminders (run it from cron, hourly)
   expire-approvals    lapse official-post approvals past their time (cron, every few minutes)
   escalate-alerts     escalate urgent safeguarding alerts nobody opened (beat does it each minute)
+  remind-actions      remind owners of overdue safeguarding case actions, once (beat: hourly)
   verify-evidence     re-check evidence files and the audit/evidence hash chains (cron, nightly)
   backup OUT          the database and media, sealed with a passphrase (--keys-out: the keys apart)
   restore FILE        a backup into an empty database and media folder (--check: only read it)

@@ -19,7 +19,7 @@ def test_every_scheduled_command_is_a_beat_job() -> None:
     schedule = app.conf.beat_schedule
     assert set(schedule) == {
         "escalate-alerts", "catch-up", "expire-approvals", "send-reminders", "verify-evidence",
-        "expire-findings", "expire-questions", "mis-sync",
+        "expire-findings", "expire-questions", "mis-sync", "remind-actions",
     }
     assert schedule["escalate-alerts"]["schedule"] == 60.0
     assert schedule["catch-up"]["schedule"] == 60.0

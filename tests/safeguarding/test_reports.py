@@ -80,9 +80,12 @@ def test_a_teacher_reports_a_pupil_s_snapchat_message_with_a_screenshot(
     assert item.added_by == straits.teacher
     assert timezone.localtime(item.captured_at).strftime("%Y-%m-%d %H:%M") == "2026-01-12 19:50"
 
-    # The DSL and the deputy are alerted at once; the headteacher is not on this one.
+    # The DSL and the deputy are alerted at once; the headteacher is not on this one. The teacher
+    # who reported it is told it arrived (tests/safeguarding/test_telling.py).
     assert recipients(report) == {"Dora": "immediately", "Dev": "immediately"}
-    assert sorted(m.to[0] for m in mail.outbox) == ["deputy@straits.sch.uk", "dsl@straits.sch.uk"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "ada@straits.sch.uk", "deputy@straits.sch.uk", "dsl@straits.sch.uk",
+    ]
 
 
 def test_alert_e_mails_carry_a_link_and_no_safeguarding_details(

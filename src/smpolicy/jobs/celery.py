@@ -32,6 +32,7 @@ app.conf.beat_schedule = {
     "catch-up": {"task": "smpolicy.jobs.catch_up", "schedule": MINUTE},
     "expire-approvals": {"task": "smpolicy.jobs.expire_approvals", "schedule": 5 * MINUTE},
     "send-reminders": {"task": "smpolicy.jobs.send_reminders", "schedule": crontab(minute=5)},
+    "remind-actions": {"task": "smpolicy.jobs.remind_actions", "schedule": crontab(minute=10)},
     "verify-evidence": {
         "task": "smpolicy.jobs.verify_evidence",
         "schedule": crontab(hour=2, minute=30),

@@ -3,7 +3,8 @@
 Each runs through ``runs.run``: at most one worker at a time, and when it last ran is recorded.
 Each job is idempotent too, so a run that repeats one a crash cut short does no harm: escalation
 locks each report and checks its level again, an alert is raised once per person, approvals lapse
-once, reminders are sent once, text is read once per image.
+once, reminders are sent once (an overdue action's is claimed on its own row), text is read once
+per image.
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ def send_reminders_now() -> str:
 
     reports = send(timezone.now())
     return f"{sum(len(r.sent) for r in reports)} reminder(s) sent"
+
+
+def remind_actions_now() -> str:
+    from smpolicy.safeguarding.telling import remind_overdue_actions
+
+    return f"{remind_overdue_actions(timezone.now())} overdue action(s) reminded"
 
 
 def _command(name: str, **options: object) -> str:
@@ -115,3 +122,8 @@ def expire_questions() -> str | None:
 @shared_task(name="smpolicy.jobs.mis_sync", ignore_result=True)
 def mis_sync() -> str | None:
     return run("mis-sync", mis_sync_now)
+
+
+@shared_task(name="smpolicy.jobs.remind_actions", ignore_result=True)
+def remind_actions() -> str | None:
+    return run("remind-actions", remind_actions_now)

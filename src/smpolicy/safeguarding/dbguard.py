@@ -65,6 +65,9 @@ class Guard:
     def what(self) -> str:
         return self.label or self.table.split("_", 1)[-1].replace("_", " ")
 
+    def columns_named(self) -> set[str]:
+        return {*(self.frozen_columns or ()), *self.once, *self.rising}
+
     def tables_read(self) -> set[str]:
         rules = " ".join(filter(None, (self.refuse_when, self.delete_allowed_when)))
         return {self.table, *re.findall(r"\b(?:safeguarding|registers)_[a-z]+\b", rules)}
@@ -212,6 +215,13 @@ def install(connection: Any, guards: list[Guard] | tuple[Guard, ...]) -> None:
             # A guard whose rule reads a table a later migration makes waits for that migration
             # (SQLite checks a trigger's tables whenever one is renamed).
             if guard.table not in tables or not guard.tables_read() <= tables:
+                continue
+            # Likewise a guard naming a column a later migration adds (SQLite would refuse every
+            # rebuild of another table until then, its trigger naming a column not there).
+            columns = {
+                c.name for c in connection.introspection.get_table_description(cursor, guard.table)
+            }
+            if not guard.columns_named() <= columns:
                 continue
             if connection.vendor == "sqlite":
                 for statement in remove_sql("sqlite", guard):
@@ -374,9 +384,11 @@ GUARDS: tuple[Guard, ...] = (
             "school_id", "case_id", "description", "owner_id", "due_on", "created_by_id",
             "created_at",
         ),
-        once=("done_at", "done_by_id"),
+        # The overdue reminder is claimed by setting its time from NULL: once set, never reset,
+        # so no second reminder can be claimed by clearing it.
+        once=("done_at", "done_by_id", "overdue_reminded_at"),
         refuse_when='OLD."done_at" IS NOT NULL AND OLD."done_note" {ne} NEW."done_note"',
-        may_change="when it was done",
+        may_change="when it was done and when its owner was reminded",
         delete_allowed_when=_CASE_EMPTY,
     ),
     Guard("safeguarding_outcome", delete_allowed_when=_CASE_EMPTY),

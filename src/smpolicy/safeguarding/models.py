@@ -452,7 +452,8 @@ class CaseAction(Kept):
     FROZEN: ClassVar[tuple[str, ...]] = (
         "school", "case", "description", "owner", "due_on", "created_by", "created_at",
     )
-    ONCE: ClassVar[tuple[str, ...]] = ("done_at", "done_by")
+    # Reminded once: set from empty by the one worker that claims the reminder, then kept.
+    ONCE: ClassVar[tuple[str, ...]] = ("done_at", "done_by", "overdue_reminded_at")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="actions")
     description = models.CharField(max_length=500)
@@ -465,6 +466,9 @@ class CaseAction(Kept):
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     done_note = models.TextField(blank=True)
+    overdue_reminded_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its owner was reminded that it is overdue."
+    )
 
     school_from = "case"
 

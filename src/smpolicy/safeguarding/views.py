@@ -34,7 +34,17 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_POST
 
-from smpolicy.safeguarding import access, alerts, audit, evidence, forms, intake, recovery, totp
+from smpolicy.safeguarding import (
+    access,
+    alerts,
+    audit,
+    evidence,
+    forms,
+    intake,
+    recovery,
+    telling,
+    totp,
+)
 from smpolicy.safeguarding import destruction as destroying
 from smpolicy.safeguarding import retention as keeping
 from smpolicy.safeguarding import transfer as transferring
@@ -233,6 +243,7 @@ def _save_report(request: HttpRequest, form: forms.ReportForm) -> Report | None:
             report, found_routes = intake.create_report(school, answers)
             stored = _store_evidence(report, form, person)
             made = alerts.raise_alerts(report, found_routes)
+            telling.report_received(report)
             audit.record(
                 "create",
                 report,
@@ -719,8 +730,10 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ActionForm(request.POST, owners=owners)
     if not form.is_valid():
         return _case_form_failed(request, case, form, "action")
-    action = CaseAction.objects.create(case=case, created_by=person, **form.cleaned_data)
-    audit.record("add_action", action, school=school, request=request)
+    with transaction.atomic():
+        action = CaseAction.objects.create(case=case, created_by=person, **form.cleaned_data)
+        audit.record("add_action", action, school=school, request=request)
+        telling.action_set(action)
     messages.success(request, "Action added.")
     return redirect("safeguarding:case_detail", case.pk)
 
@@ -839,6 +852,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         case.save()
         case.reports.update(status=Report.Status.CLOSED)
         audit.record("close", case, school=school, request=request)
+        telling.case_closed(case, person)
     messages.success(request, f"Case {case.reference} is closed.")
     return redirect("safeguarding:case_detail", case.pk)
 
@@ -1496,13 +1510,7 @@ def parent_concern_write(request: HttpRequest, slug: str, token: str) -> HttpRes
                 note="parent's concern, verified e-mail",
             )
             # Sent by a worker once this commits: the concern stands if the mail server is down.
-            email_later(
-                f"Your concern to {school.name}: reference {report.reference}",
-                f"Hello {data['name']},\n\nThank you. Your concern has reached the headteacher "
-                f"of {school.name}. Your reference is {report.reference}; please quote it if you "
-                "contact the school about it.\n",
-                [check.email],
-            )
+            telling.report_received(report)
         return render(
             request,
             "safeguarding/parent_done.html",
