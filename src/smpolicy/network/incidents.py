@@ -79,9 +79,12 @@ def _account(findings: Sequence[Finding], lead: Finding) -> str:
     )
 
 
-def report_incident(findings: Sequence[Finding]) -> Report | None:
+def report_incident(
+    findings: Sequence[Finding], routes_memo: intake.RoutesMemo | None = None
+) -> Report | None:
     """One report (and its alerts) for findings of one incident; None if none must be
-    reported. The findings need not be saved yet: the caller links them to the report."""
+    reported. The findings need not be saved yet: the caller links them to the report.
+    ``routes_memo``: see ``intake.create_report`` (one scan's incidents share it)."""
     reportable = [f for f in findings if f.report_to != NOBODY]
     if not reportable:
         return None
@@ -114,7 +117,7 @@ def report_incident(findings: Sequence[Finding]) -> Report | None:
         },
         situation=situation,
     )
-    report, routes = intake.create_report(lead.school, answers)
+    report, routes = intake.create_report(lead.school, answers, routes_memo=routes_memo)
     alerts.raise_alerts(report, routes)
     return report
 

@@ -121,19 +121,21 @@ def record_findings(
         people = _People(school, findings)
         now = timezone.now()
         seen_again: dict[str, Any] = {}
+        widened: dict[str, Any] = {}
         new: dict[str, Any] = {}
         for found in findings:
             print_ = found.fingerprint
             first, last = _when(found.first_seen), _when(found.last_seen)
             existing = known.get(print_) or new.get(print_)
             if existing is not None:
+                before = (existing.first_seen, existing.last_seen, existing.requests)
                 existing.first_seen = min(existing.first_seen, first)
                 existing.last_seen = max(existing.last_seen, last)
                 existing.requests = max(existing.requests, found.requests)
-                existing.scan = scan
-                existing.updated = now  # bulk_update leaves auto_now alone
                 if print_ in known:
                     seen_again[print_] = existing
+                    if (existing.first_seen, existing.last_seen, existing.requests) != before:
+                        widened[print_] = existing
                 report.seen_again += 1
                 continue
             person = people.behind(found)
@@ -166,9 +168,16 @@ def record_findings(
             new[print_] = made
         report.incidents = _link_or_report(school, list(new.values()), report_incident)
         Finding.objects.bulk_create(new.values(), batch_size=BATCH)
+        # Every finding seen again is now this scan's: one plain UPDATE a batch. Only those the
+        # scan widened need their times and count written, row by row (Django's bulk_update,
+        # a CASE a row: slow, so kept to the few a later scan of the day widens).
+        again = [f.pk for f in seen_again.values()]
+        for at in range(0, len(again), BATCH):
+            Finding.objects.filter(pk__in=again[at:at + BATCH]).update(scan=scan, updated=now)
+        for finding in widened.values():
+            finding.scan, finding.updated = scan, now
         Finding.objects.bulk_update(
-            seen_again.values(), ["first_seen", "last_seen", "requests", "scan", "updated"],
-            batch_size=BATCH,
+            widened.values(), ["first_seen", "last_seen", "requests"], batch_size=BATCH
         )
         report.new = len(new)
         scan.findings_new = report.new
@@ -203,10 +212,11 @@ def _link_or_report(school: Any, new: list[Any], report_incident: Any) -> int:
             .values_list("incident_key", "report_id")
         )
     raised = 0
+    routes_memo: dict[Any, Any] = {}
     for key, group in incidents.items():
         report_id = reported.get(key)
         if report_id is None:
-            made = report_incident(group)
+            made = report_incident(group, routes_memo)
             if made is None:
                 continue
             report_id = made.pk
