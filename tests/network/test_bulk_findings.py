@@ -179,3 +179,20 @@ def test_ten_or_a_hundred_new_findings_cost_the_same_queries(school, dsl_team, b
     hundred_again, _, _ = _queries(school, minutes("www.instagram.com", 100), (ben,))
     assert (again.seen_again, again.incidents) == (10, 0)
     assert ten_again <= 8 and hundred_again <= 8 + _batches(100)
+
+
+def test_the_reports_page_counts_the_findings_linked_since(school, dsl_team, ben, client):
+    from django.urls import reverse
+
+    from smpolicy.safeguarding.testing import pass_second_factor
+
+    scan(school, bens_morning(), people=(ben,))
+    scan(school, bens_morning(MORNING + dt.timedelta(hours=6), times=12), people=(ben,))
+    (report,) = Report.objects.for_school(school)
+    user = testing.make_user(dsl_team[0], username="dora.lead")
+    client.force_login(user)
+    pass_second_factor(client, user)
+    body = client.get(reverse("safeguarding:report_detail", args=[report.pk])).content.decode()
+    assert "5 finding(s)" in body  # the account, as it was written
+    assert "7 findings, 42 requests, between 08:00 and 15:50" in body  # and since
+    assert body.count("www.tiktok.com</td>") == 7

@@ -114,9 +114,10 @@ def record_findings(
         for at in range(0, len(prints), BATCH):
             known.update(
                 (f.fingerprint, f)
-                for f in Finding.objects.for_school(school).filter(
-                    fingerprint__in=prints[at:at + BATCH]
-                )
+                for f in Finding.objects.for_school(school)
+                .filter(fingerprint__in=prints[at:at + BATCH])
+                # what a finding seen again may change: not its situation and obligations
+                .only("id", "school", "fingerprint", "first_seen", "last_seen", "requests")
             )
         people = _People(school, findings)
         now = timezone.now()
