@@ -196,3 +196,23 @@ def test_the_reports_page_counts_the_findings_linked_since(school, dsl_team, ben
     assert "5 finding(s)" in body  # the account, as it was written
     assert "7 findings, 42 requests, between 08:00 and 15:50" in body  # and since
     assert body.count("www.tiktok.com</td>") == 7
+
+
+def test_a_destroyed_report_leaves_its_findings_unlinked(school, dsl_team, ben):
+    from django.utils import timezone
+
+    from smpolicy.safeguarding import dbguard, destruction
+
+    scan(school, bens_morning(), people=(ben,))
+    (report,) = Report.objects.for_school(school)
+    # as if its retention had ended: only the database's owner, lifting the guard, can do that
+    with dbguard.lifted(connection, [dbguard.guard_for("safeguarding_report")]):
+        Report._base_manager.filter(pk=report.pk).update(
+            retain_until=timezone.localdate() - dt.timedelta(days=1))
+    report.refresh_from_db()
+    head = testing.make_person(school, "staff", "Hana", "Head", positions=["headteacher"])
+    destruction.destroy(report, person=head, user=None, reason="Past retention")
+    connection.check_constraints()  # PostgreSQL checks its foreign keys at commit: now
+    assert not Report.objects.exists()
+    assert Finding.objects.for_school(school).count() == 5
+    assert not Finding.objects.filter(report__isnull=False).exists()
