@@ -19,7 +19,8 @@ class FindingAdmin(SchoolScopedAdmin, admin.ModelAdmin):
     list_filter = ["clause", "network", "status", "role"]
     search_fields = ["client", "domain", "platform", "category"]
     date_hierarchy = "first_seen"
-    exclude = ["person", "person_name", "user", "age"]
+    # The incident's report is a safeguarding record: it is reached from the network pages.
+    exclude = ["person", "person_name", "user", "age", "incident_key", "report"]
     readonly_fields = ["fingerprint", "clause", "verdict", "network", "client", "role",
                        "platform", "category", "domain", "requests", "first_seen",
                        "last_seen", "window_start", "window_seconds", "obligations", "report_to",

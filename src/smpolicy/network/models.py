@@ -223,6 +223,14 @@ class Finding(SchoolOwned):
     scan = models.ForeignKey(
         ScanRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
     )
+    # One safeguarding report per incident (who, what, which local day), however many windows
+    # the logs cut it into: the report is written once, and later findings of the same incident
+    # are linked to it here rather than raising another report and another alert.
+    incident_key = models.CharField(max_length=40, blank=True)
+    report = models.ForeignKey(
+        "safeguarding.Report", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="network_findings",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -240,6 +248,7 @@ class Finding(SchoolOwned):
             models.Index(fields=["school", "clause"]),
             models.Index(fields=["school", "status"]),
             models.Index(fields=["last_seen"]),
+            models.Index(fields=["school", "incident_key"]),
         ]
 
     def __str__(self) -> str:

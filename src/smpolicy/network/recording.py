@@ -76,20 +76,29 @@ def record_findings(
     by: Any = None,
 ) -> RecordReport:
     """Record scanner findings (``smpolicy.monitoring.Finding``) for a school (a School or its
-    slug; may be left out where the app holds one school), with a ScanRun of the summary."""
+    slug; may be left out where the app holds one school), with a ScanRun of the summary.
+
+    In bulk: a day's log holds thousands of findings, so the queries are the same however many
+    there are (new ones inserted together, seen-again ones updated together), bar one report
+    (and its alerts) per incident raised (see ``incidents``)."""
     _setup_django()
     from django.db import transaction
+    from django.utils import timezone
 
     from smpolicy.monitoring import route
-    from smpolicy.network.incidents import report_finding
+    from smpolicy.network.incidents import incident_key, report_incident
     from smpolicy.network.models import Finding, ScanRun
-    from smpolicy.schools.models import Person
+    from smpolicy.schools.models import School
 
     school = _school(school)
     findings = list(findings)
     counts = (summary or {}).get("summary", {})
     report = RecordReport()
     with transaction.atomic():
+        # Two scans of one school at once would each see the other's incidents as new and
+        # report them twice: they wait for each other here. (A no-key lock: it does not hold
+        # up rows that merely refer to the school.)
+        School.objects.select_for_update(no_key=True).filter(pk=school.pk).first()
         scan = ScanRun.objects.create(
             school=school,
             by=by if by is not None and by.is_authenticated else None,
@@ -100,28 +109,38 @@ def record_findings(
             unparsed=counts.get("unparsed", 0),
             blocked=counts.get("blocked", 0),
         )
-        known = {
-            f.fingerprint: f
-            for f in Finding.objects.for_school(school).filter(
-                fingerprint__in=[f.fingerprint for f in findings]
+        prints = list(dict.fromkeys(f.fingerprint for f in findings))
+        known: dict[str, Any] = {}
+        for at in range(0, len(prints), BATCH):
+            known.update(
+                (f.fingerprint, f)
+                for f in Finding.objects.for_school(school)
+                .filter(fingerprint__in=prints[at:at + BATCH])
+                # what a finding seen again may change: not its situation and obligations
+                .only("id", "school", "fingerprint", "first_seen", "last_seen", "requests")
             )
-        }
-        people: dict[str, Person | None] = {}
+        people = _People(school, findings)
+        now = timezone.now()
+        seen_again: dict[str, Any] = {}
+        widened: dict[str, Any] = {}
+        new: dict[str, Any] = {}
         for found in findings:
             print_ = found.fingerprint
             first, last = _when(found.first_seen), _when(found.last_seen)
-            existing = known.get(print_)
+            existing = known.get(print_) or new.get(print_)
             if existing is not None:
+                before = (existing.first_seen, existing.last_seen, existing.requests)
                 existing.first_seen = min(existing.first_seen, first)
                 existing.last_seen = max(existing.last_seen, last)
                 existing.requests = max(existing.requests, found.requests)
-                existing.scan = scan
-                existing.save(update_fields=["first_seen", "last_seen", "requests", "scan",
-                                             "updated"])
+                if print_ in known:
+                    seen_again[print_] = existing
+                    if (existing.first_seen, existing.last_seen, existing.requests) != before:
+                        widened[print_] = existing
                 report.seen_again += 1
                 continue
-            person = _person(school, found, people)
-            created = Finding.objects.create(
+            person = people.behind(found)
+            made = Finding(
                 school=school,
                 fingerprint=print_,
                 clause=found.clause,
@@ -146,10 +165,22 @@ def record_findings(
                 report_to=route(found),
                 scan=scan,
             )
-            known[print_] = created
-            report.new += 1
-            if report_finding(created) is not None:
-                report.incidents += 1
+            made.incident_key = incident_key(made)
+            new[print_] = made
+        report.incidents = _link_or_report(school, list(new.values()), report_incident)
+        Finding.objects.bulk_create(new.values(), batch_size=BATCH)
+        # Every finding seen again is now this scan's: one plain UPDATE a batch. Only those the
+        # scan widened need their times and count written, row by row (Django's bulk_update,
+        # a CASE a row: slow, so kept to the few a later scan of the day widens).
+        again = [f.pk for f in seen_again.values()]
+        for at in range(0, len(again), BATCH):
+            Finding.objects.filter(pk__in=again[at:at + BATCH]).update(scan=scan, updated=now)
+        for finding in widened.values():
+            finding.scan, finding.updated = scan, now
+        Finding.objects.bulk_update(
+            widened.values(), ["first_seen", "last_seen", "requests"], batch_size=BATCH
+        )
+        report.new = len(new)
         scan.findings_new = report.new
         scan.findings_seen_again = report.seen_again
         scan.save(update_fields=["findings_new", "findings_seen_again"])
@@ -157,28 +188,81 @@ def record_findings(
     return report
 
 
-def _person(school: Any, found: Any, cache: dict[str, Any]) -> Any:
-    """The school's Person behind a finding: the one the scan named (the web scan puts its pk in
-    ``person_key``), else the one whose sign-in name or MIS id is the log's login."""
-    from django.db.models import Q
+# Rows a query names or writes at once: well under SQLite's limit on a statement's parameters
+# (a Finding has 30 columns) and PostgreSQL's, and few queries even for a large school's day.
+BATCH = 500
 
-    from smpolicy.schools.models import Person
 
-    key = found.person_key or (f"login:{found.user.casefold()}" if found.user else "")
-    if not key:
-        return None
-    if key not in cache:
-        people = Person.objects.for_school(school)
+def _link_or_report(school: Any, new: list[Any], report_incident: Any) -> int:
+    """Link new findings to their incident's report: the one already raised (by an earlier scan
+    the same day), else one raised now. Returns how many reports were raised."""
+    from smpolicy.monitoring.routing import NOBODY
+    from smpolicy.network.models import Finding
+
+    incidents: dict[str, list[Any]] = {}
+    for finding in new:
+        if finding.report_to != NOBODY:
+            incidents.setdefault(finding.incident_key, []).append(finding)
+    keys = list(incidents)
+    reported: dict[str, int] = {}
+    for at in range(0, len(keys), BATCH):
+        reported.update(
+            Finding.objects.for_school(school)
+            .filter(incident_key__in=keys[at:at + BATCH], report__isnull=False)
+            .order_by()
+            .values_list("incident_key", "report_id")
+        )
+    raised = 0
+    routes_memo: dict[Any, Any] = {}
+    for key, group in incidents.items():
+        report_id = reported.get(key)
+        if report_id is None:
+            made = report_incident(group, routes_memo)
+            if made is None:
+                continue
+            report_id = made.pk
+            raised += 1
+        for finding in group:
+            finding.report_id = report_id
+    return raised
+
+
+class _People:
+    """The school's people behind a scan's findings, looked up in one query (a scan names
+    hundreds): the one the scan named (the web scan puts its pk in ``person_key``), else the one
+    whose sign-in name or MIS id is the log's login."""
+
+    def __init__(self, school: Any, findings: list[Any]) -> None:
+        from smpolicy.schools.models import Person
+
+        self.by_pk: dict[str, Any] = {}
+        self.by_login: dict[str, Any] = {}
+        self.by_external: dict[str, Any] = {}
+        self.rank: dict[int, int] = {}
+        if not any(f.person_key or f.user for f in findings):
+            return
+        people = Person.objects.for_school(school).select_related("user")
+        for rank, person in enumerate(people):
+            self.rank[person.pk] = rank
+            self.by_pk[str(person.pk)] = person
+            if person.user is not None:
+                self.by_login.setdefault(person.user.username.casefold(), person)
+            if person.external_id:
+                self.by_external.setdefault(person.external_id.casefold(), person)
+
+    def behind(self, found: Any) -> Any:
         if found.person_key:
-            cache[key] = people.filter(pk=found.person_key).first()
-        else:
-            bare = found.user.rpartition("\\")[2].partition("@")[0]
-            cache[key] = people.filter(
-                Q(user__username__iexact=found.user)
-                | Q(user__username__iexact=bare)
-                | Q(external_id__iexact=bare)
-            ).first()
-    return cache[key]
+            return self.by_pk.get(str(found.person_key))
+        if not found.user:
+            return None
+        bare = found.user.rpartition("\\")[2].partition("@")[0].casefold()
+        matches = [
+            p for p in (self.by_login.get(found.user.casefold()), self.by_login.get(bare),
+                        self.by_external.get(bare))
+            if p is not None
+        ]
+        # As the query it replaces: the first match in the people's own order.
+        return min(matches, key=lambda p: self.rank[p.pk]) if matches else None
 
 
 # -- the web app's scan ----------------------------------------------------------------------

@@ -61,20 +61,32 @@ def alert_email(alert: Alert, *, reminder: bool = False) -> EmailMessage:
 
 def raise_alerts(report: Report, found_routes: list[Route], *, level: int = 0) -> list[Alert]:
     """Alerts in the app now; e-mails once the report is committed (never for a rolled-back one)."""
-    made = []
+    # Two queries, however many are alerted: a scan's incidents raise many reports at once.
+    # Nobody is alerted twice about a report (and the database's alert_once_per_person says so
+    # too); a report's alerts are only raised with the report, or by escalation, which holds
+    # the report's row.
+    already = set(
+        Alert.objects.filter(
+            report=report, recipient__in=[route.person.pk for route in found_routes]
+        ).values_list("recipient_id", flat=True)
+    )
+    fresh = []
     for route in found_routes:
-        alert, created = Alert.objects.get_or_create(
+        if route.person.pk in already:
+            continue
+        already.add(route.person.pk)
+        fresh.append(Alert(
+            school_id=report.school_id,
             report=report,
             recipient=route.person,
-            defaults={
-                "when": route.when,
-                "reason": "; ".join(route.reasons)[:300],
-                "clause": route.clause,
-                "level": level,
-            },
-        )
-        if created:
-            made.append(alert)
+            when=route.when,
+            reason="; ".join(route.reasons)[:300],
+            clause=route.clause,
+            level=level,
+        ))
+    made = Alert.objects.bulk_create(fresh)
+    if any(a.pk is None for a in made):  # a database that returns no ids from a bulk insert
+        made = list(Alert.objects.filter(report=report, recipient__in=[a.recipient for a in made]))
     ids = [a.pk for a in made]
     if ids:
         transaction.on_commit(lambda: send_alert_emails(ids))

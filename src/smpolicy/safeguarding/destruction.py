@@ -70,6 +70,11 @@ def destroy(
                 "DELETE FROM safeguarding_retentionchange WHERE report_id = %s", [report.pk]
             )
             cursor.execute("DELETE FROM safeguarding_involvement WHERE report_id = %s", [report.pk])
+            # Network findings outlive the report they were linked to (they keep their own
+            # retention): the link goes, the finding stays.
+            cursor.execute(
+                "UPDATE network_finding SET report_id = NULL WHERE report_id = %s", [report.pk]
+            )
             cursor.execute("DELETE FROM safeguarding_report WHERE id = %s", [report.pk])
             if case_id is not None and not Report.objects.filter(case_id=case_id).exists():
                 for table in ("outcome", "advice", "policereferral", "caseaction"):

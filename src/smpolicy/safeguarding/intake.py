@@ -16,6 +16,7 @@ Governors instead, and no report about a member of staff reaches that member of 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -335,15 +336,39 @@ def routes(school: School, answers: Answers, obligations: list[dict[str, Any]]) 
 # -- making the report ------------------------------------------------------------------------
 
 
+RoutesMemo = dict[tuple[Any, ...], list[Route]]
+
+
 def create_report(
-    school: School, answers: Answers, *, now: dt.datetime | None = None
+    school: School,
+    answers: Answers,
+    *,
+    now: dt.datetime | None = None,
+    routes_memo: RoutesMemo | None = None,
 ) -> tuple[Report, list[Route]]:
     """Decide, record and route a report; alerts are made by ``alerts.raise_alerts``. ``now`` is
-    when it is recorded (the clock, for tests)."""
+    when it is recorded (the clock, for tests).
+
+    ``routes_memo``: a dict kept by a caller making many reports at once (a scan's incidents),
+    so that who holds which post is looked up once for the batch, not once a report: the routes
+    depend only on the obligations and on whom a report is from and about."""
     situation = answers.situation if answers.situation is not None else situation_for(answers)
     decision = engine_for(school).decide(situation) if situation is not None else None
     obligations = obligations_to_alert(decision, answers)
-    found_routes = routes(school, answers, obligations)
+    if routes_memo is None:
+        found_routes = routes(school, answers, obligations)
+    else:
+        key = (
+            json.dumps(obligations, sort_keys=True, default=str),
+            *(p.pk if p is not None else None
+              for p in (answers.subject, answers.bullied, answers.reporter)),
+        )
+        if key not in routes_memo:
+            routes_memo[key] = routes(school, answers, obligations)
+        # Copies: a caller may change a route's reasons, and the memo is shared.
+        found_routes = [
+            Route(r.person, r.when, list(r.reasons), r.clause) for r in routes_memo[key]
+        ]
     to_dsl = any(ob["to"] == "dsl" for ob in obligations)
     is_safeguarding = bool(
         to_dsl

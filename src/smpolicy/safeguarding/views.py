@@ -358,6 +358,18 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _ctx(request, report=report, full=full, evidence_items=items)
     if full:
         engine_clauses = _clauses(report)
+        # A network incident's report is written once; the findings linked to it since (a
+        # later scan the same day) are counted from the findings themselves.
+        network_findings = list(
+            report.network_findings.order_by("first_seen", "id").values(
+                "first_seen", "last_seen", "requests", "domain"
+            )
+        )
+        context.update(
+            network_findings=network_findings,
+            network_requests=sum(f["requests"] for f in network_findings),
+            network_last=max((f["last_seen"] for f in network_findings), default=None),
+        )
         context.update(
             involvements=report.involvements.select_related("person"),
             alert_list=report.alerts.select_related("recipient")
