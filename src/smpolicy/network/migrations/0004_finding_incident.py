@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0002_finding_situation'),
+        ('network', '0003_logscan'),
         ('safeguarding', '0008_alert_delivery_attempts'),
         ('schools', '0008_saml_sign_in'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
