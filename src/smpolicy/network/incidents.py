@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from smpolicy.monitoring.routing import NOBODY, URGENCY, situation_for
 from smpolicy.network.models import Finding
-from smpolicy.safeguarding import alerts, intake
+from smpolicy.safeguarding import alerts, audit, intake
 from smpolicy.safeguarding.models import Report
 
 # The account lists each finding's times up to this many: beyond it the count and the first and
@@ -53,6 +53,29 @@ def _urgency(finding: Finding) -> tuple[int, dt.datetime]:
 
 def _hhmm(moment: dt.datetime) -> str:
     return f"{timezone.localtime(moment):%H:%M}"
+
+
+ROLE_WORDS = {"pupil": "A pupil", "staff": "A member of staff", "volunteer": "A volunteer",
+              "trainee": "A trainee", "governor": "A governor", "parent": "A parent or carer",
+              "public": "A visitor", "third_party": "A contractor or visitor"}
+
+
+def label(finding: Finding) -> str:
+    """What was found, in words, for the report's page and lists: who (by role: the report
+    names the pupil where the DSL may see it), what and where."""
+    from smpolicy.safeguarding.models import platform_name
+
+    who = ROLE_WORDS.get(finding.role, "A device")
+    if finding.platform:
+        what = platform_name(finding.platform)
+    else:
+        what = f"{finding.category or 'blocked'} content".replace("_", " ")
+    rule = {
+        "community.age-restrictions": ", which is for older children",
+        "community.inappropriate-content": ", which the filter should stop",
+        "community.wifi": ", against the rules for the school's WiFi",
+    }.get(finding.clause, "")
+    return f"{who} reached {what} on the {finding.network_label.lower()}{rule}"
 
 
 def _account(findings: Sequence[Finding], lead: Finding) -> str:
@@ -94,7 +117,7 @@ def report_incident(
     kind = (
         Report.Kind.INAPPROPRIATE_CONTENT
         if lead.clause == "community.inappropriate-content"
-        else Report.Kind.OTHER
+        else Report.Kind.NETWORK_MONITORING
     )
     ordered = sorted(reportable, key=lambda f: f.first_seen)
     answers = intake.Answers(
@@ -107,6 +130,7 @@ def report_incident(
         platform=lead.platform,
         on_premises=situation.get("on_premises"),
         details={
+            "network_label": label(lead),
             "network_finding": lead.fingerprint,
             "network_incident": incident_key(lead),
             "network_findings": [f.fingerprint for f in ordered],
@@ -118,7 +142,10 @@ def report_incident(
         situation=situation,
     )
     report, routes = intake.create_report(lead.school, answers, routes_memo=routes_memo)
-    alerts.raise_alerts(report, routes)
+    made = alerts.raise_alerts(report, routes)
+    audit.record("create", report, school=lead.school,
+                 note=f"raised by network monitoring from {len(ordered)} finding(s); "
+                 f"{len(made)} alert(s)")
     return report
 
 

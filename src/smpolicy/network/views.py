@@ -301,9 +301,20 @@ def finding(request: SchoolRequest, pk: int) -> HttpResponse:
         form = FindingStatusForm(initial={"status": item.status, "reason": item.status_reason})
     return render(request, "network/finding.html", {
         "finding": item, "form": form, "shown": shown([item], request)[0],
+        "report": _report_shown(request, item),
         "report_to": REPORT_TO_LABELS.get(item.report_to, item.report_to),
         **_identity_context(request),
     })
+
+
+def _report_shown(request: SchoolRequest, item: Finding) -> Any:
+    """The safeguarding report a finding was passed on in, where this person may open it (the
+    DSL team with the second factor, or whoever it alerted): its reference and state are about a
+    child's record, so everyone else learns only that it was passed on."""
+    if item.report_id is None or not totp.is_verified(request):
+        return None
+    return access.full_reports(request.person, request.user).filter(
+        pk=item.report_id).only("reference", "status").first()
 
 
 @requires("network_monitoring")

@@ -23,7 +23,8 @@ from smpolicy.schools.models import Person, School
 from smpolicy.schools.positions import dsl_team
 
 ADULT_ROLES = ("staff", "volunteer", "trainee", "governor", "elected_member", "third_party")
-STAFF_KINDS = [(k.value, k.label) for k in Report.Kind if k != Report.Kind.PARENT_CONCERN]
+STAFF_KINDS = [(k.value, k.label) for k in Report.Kind
+               if k not in (Report.Kind.PARENT_CONCERN, Report.Kind.NETWORK_MONITORING)]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 

@@ -76,6 +76,8 @@ class Report(Kept):
         )
         OTHER = "other", "Something else"
         PARENT_CONCERN = "parent_concern", "A parent's or carer's concern"
+        # Raised by the log scan, never chosen on the form (smpolicy.network.incidents).
+        NETWORK_MONITORING = "network_monitoring", "Found by network monitoring"
 
     class Status(models.TextChoices):
         NEW = "new", "New: not yet opened"
@@ -236,6 +238,17 @@ class Report(Kept):
     @property
     def platform_name(self) -> str:
         return platform_name(self.platform)
+
+    @property
+    def from_network(self) -> bool:
+        """Raised by network monitoring from the school's logs, not by a person."""
+        return "network_incident" in (self.details or {}) or "network_finding" in (
+            self.details or {})
+
+    @property
+    def network_label(self) -> str:
+        """What network monitoring found, in words (written when the report was raised)."""
+        return str((self.details or {}).get("network_label", ""))
 
     @property
     def channel_label(self) -> str:
