@@ -52,6 +52,7 @@ demo: install runtime-packages
 
 test: install-test debian-packages
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(BIN)/python debian-packages

@@ -12,7 +12,7 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, Any
 
 USAGE = """usage: smpolicy COMMAND [ARGS]
 
@@ -64,12 +64,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "scan-logs":
         from smpolicy.monitoring.command import main as scan_logs
 
-        return scan_logs(rest)
+        return scan_logs(rest, record=record_scanned)
     if command == "serve":
         return serve_command(rest)
     if command in ("worker", "beat"):
         return celery_command(command, rest)
     return django_command(command, rest)
+
+
+def record_scanned(
+    found: list[Any], school: str | None, source: str, summary: dict[str, Any]
+) -> str:
+    """`scan-logs --into-db`: the network app records what the Django-free scanner found."""
+    from smpolicy.network.recording import record_findings
+
+    return str(record_findings(found, school=school, source=source, summary=summary))
 
 
 # -- smpolicy serve, worker, beat: the processes a deployment runs (deploy/ has their units) ----

@@ -36,3 +36,10 @@ def test_a_scan_leaves_django_unloaded(fixtures):
                           env={"PYTHONPATH": src, "PATH": "/usr/bin:/bin"}, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("ok")
+
+
+def test_into_db_needs_the_web_app_to_be_given(fixtures, capsys):
+    from smpolicy.monitoring.command import main
+
+    assert main([str(fixtures / "squid-access.log"), "--into-db"]) == 2
+    assert "--into-db needs the web app: run it as `smpolicy scan-logs`" in capsys.readouterr().err

@@ -1,6 +1,7 @@
 """``smpolicy scan-logs``: the log-scan contract's command line (../shared/contracts/log-scan.md).
 
-Django is imported only for ``--into-db``, through :mod:`smpolicy.network.recording`, so a scan
+The scanner never imports the web app: ``--into-db`` records through the ``record`` function
+the caller gives (``smpolicy`` gives the network app's, importing Django only then), so a scan
 that prints findings starts fast and needs no database.
 """
 
@@ -10,7 +11,7 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -67,7 +68,12 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str]) -> int:
+# Records findings (the web app's): called with the findings, the school's slug (or None), the
+# source and the summary; returns what it did in words, or raises ValueError naming what is wrong.
+Record = Callable[[list[Finding], str | None, str, dict[str, Any]], str]
+
+
+def main(argv: Sequence[str], record: Record | None = None) -> int:
     try:
         options = parser().parse_args(list(argv))
     except SystemExit as exc:  # argparse's own exits: --help (0), bad arguments (2)
@@ -92,6 +98,8 @@ def main(argv: Sequence[str]) -> int:
         return fail(str(exc))
     except ZoneInfoNotFoundError:
         return fail(f"--timezone: {options.timezone!r} is not a time zone (e.g. Europe/London)")
+    if options.into_db and record is None:
+        return fail("--into-db needs the web app: run it as `smpolicy scan-logs`")
     if options.inappropriate and not options.lists:
         return fail("--inappropriate chooses among the categories of --lists: give --lists DIR")
     try:
@@ -120,16 +128,12 @@ def main(argv: Sequence[str]) -> int:
         gc.enable()
         gc.unfreeze()
     kept, summary = found
-    if options.into_db:
-        from smpolicy.network.recording import RecordingError, record_findings
-
+    if options.into_db and record is not None:
         try:
-            report = record_findings(
-                kept, school=options.school, source=", ".join(options.files), summary=summary
-            )
-        except RecordingError as exc:
+            said = record(list(kept), options.school, ", ".join(options.files), summary)
+        except ValueError as exc:
             return fail(str(exc))
-        err.write(f"smpolicy scan-logs: recorded {report}\n")
+        err.write(f"smpolicy scan-logs: recorded {said}\n")
     return EXIT_OK
 
 

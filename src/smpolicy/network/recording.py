@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 
-class RecordingError(Exception):
+class RecordingError(ValueError):
     """The findings cannot be recorded (no such school, or several and none named)."""
 
 
