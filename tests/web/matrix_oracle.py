@@ -255,6 +255,8 @@ SAFEGUARDING: dict[str, Rule] = {
     "governor_counts": R(signed_in_person,
                          lambda c: "200" if c.who in GOVERNANCE else "403"),
     "audit": R(case_handler, lambda c: "200" if c.who == "head" else "403"),
+    # The Teams channel alerts go to: the DSL team and the headteacher, not the Chair.
+    "teams_channel": R(case_handler, lambda c: "200" if c.who in DSL_TEAM else "403"),
     # The second factor's own pages: set up once, then give a code (or a recovery code).
     "second_factor_setup": R(signed_in, lambda c: "2fa" if c.enrolled else "200"),
     "second_factor_verify": R(signed_in, lambda c: "200" if c.enrolled else "2fa"),

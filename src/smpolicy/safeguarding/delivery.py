@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import logging
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Any
 
@@ -39,6 +40,17 @@ log = logging.getLogger("smpolicy.safeguarding.delivery")
 # down when the report was made): the every-minute catch-up sends them.
 UNTRIED_AFTER = dt.timedelta(minutes=2)
 UNTRIED_WITHIN = dt.timedelta(days=2)
+
+
+def describe_problem(exc: BaseException) -> str:
+    """What went wrong sending, in a few words that never echo what was sent."""
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"Teams answered HTTP {exc.code}"
+    if isinstance(exc, TimeoutError):
+        return "Teams did not answer in time"
+    if isinstance(exc, urllib.error.URLError | OSError):
+        return "the address could not be reached"
+    return f"an error ({type(exc).__name__})"
 
 
 def _problem(exc: BaseException) -> str:
@@ -146,6 +158,40 @@ def teams_message(report: Report, *, reminder: bool = False) -> dict[str, Any]:
                 },
             }
         ],
+    }
+
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def webhook_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a Teams webhook, or None."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return None
+    if parts.scheme == "http" and parts.hostname in LOOPBACK:
+        return None  # a test server on this machine
+    return "it must be an https:// address (Teams gives one)"
+
+
+def trial_message(school_name: str) -> dict[str, Any]:
+    """What "Send a test message" posts: says where alerts will come from, and nothing else."""
+    return {
+        "type": "message",
+        "attachments": [{
+            "contentType": "application/vnd.microsoft.card.adaptive",
+            "content": {
+                "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                "type": "AdaptiveCard", "version": "1.4",
+                "body": [
+                    {"type": "TextBlock", "weight": "Bolder", "wrap": True,
+                     "text": f"A test from {school_name}'s safeguarding alerts"},
+                    {"type": "TextBlock", "wrap": True,
+                     "text": "Alerts will appear in this channel as a link to the report, "
+                     "never with its details."},
+                ],
+            },
+        }],
     }
 
 

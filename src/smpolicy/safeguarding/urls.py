@@ -7,7 +7,7 @@
 
 from django.urls import path
 
-from smpolicy.safeguarding import access_views, views
+from smpolicy.safeguarding import access_views, channel_views, views
 
 app_name = "safeguarding"
 
@@ -27,6 +27,7 @@ urlpatterns = [
     path("reports/<int:pk>/retention/", views.retention_change, name="retention_change"),
     path("evidence/<int:pk>/file/", views.evidence_file, name="evidence_file"),
     path("alerts/", views.alert_list, name="alerts"),
+    path("alerts/teams/", channel_views.teams_channel, name="teams_channel"),
     path("records/", views.records, name="records"),
     path("cases/", views.cases, name="cases"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),

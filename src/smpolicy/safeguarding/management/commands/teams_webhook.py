@@ -8,25 +8,13 @@ on standard input (`--url -`) rather than on the command line; it is sealed at r
 from __future__ import annotations
 
 import sys
-import urllib.parse
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from smpolicy.safeguarding.delivery import webhook_problem
 from smpolicy.safeguarding.models import AlertChannel
 from smpolicy.schools.models import School
-
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-def webhook_problem(url: str) -> str | None:
-    """Why ``url`` cannot be a Teams webhook, or None."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return None
-    if parts.scheme == "http" and parts.hostname in LOOPBACK:
-        return None  # a test server on this machine
-    return "it must be an https:// address (Teams gives one)"
 
 
 class Command(BaseCommand):
