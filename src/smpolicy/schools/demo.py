@@ -285,7 +285,9 @@ def load_demo_school(on: dt.date | None = None) -> list[tuple[str, str, str]]:
             "address": "Straits Primary School\nStraits Lane\nStraitsford\nST1 0AA",
         },
     )
-    report = import_people(school, demo_people_csv(on))
+    # The roster is the whole workforce, most of it long-serving: the registers' demo opens the
+    # new starters' profile reviews from their joining dates (profiles.sync_reviews).
+    report = import_people(school, demo_people_csv(on), profile_reviews=False)
     if not report.ok:
         raise RuntimeError(f"The demo roster did not import:\n{report.as_text()}")
     people = {

@@ -30,7 +30,14 @@ from typing import IO, Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
-from smpolicy.schools.models import PERSON_ROLES, ParentLink, Person, School, year_group_label
+from smpolicy.schools.models import (
+    PERSON_ROLES,
+    ParentLink,
+    Person,
+    School,
+    today,
+    year_group_label,
+)
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("first_name", "last_name", "role")
 OPTIONAL_COLUMNS: tuple[str, ...] = (
@@ -163,13 +170,14 @@ class CsvReport(ABC):
         """What the import did, in words: "3 created, 1 updated, ..."."""
 
     def summary(self) -> str:
-        counts = self.counts()
         if self.errors:
+            # No counts: the rows that would have been created or updated were rolled back, and
+            # "1 created" beside "Nothing was imported" reads as if someone had been.
             return (
                 f"Nothing was imported: fix the {len(self.errors)} "
-                f"error{'s' if len(self.errors) != 1 else ''} below and import the file again. "
-                f"({counts})"
+                f"error{'s' if len(self.errors) != 1 else ''} below and import the file again."
             )
+        counts = self.counts()
         if self.dry_run:
             return f"Checked only, nothing was saved. Importing this file would give: {counts}."
         return f"Imported: {counts}."
@@ -227,6 +235,8 @@ class ImportReport(CsvReport):
     unchanged: int = 0
     links_created: int = 0
     links_updated: int = 0
+    # New staff (and volunteers, trainees, governors) given their profile review task.
+    reviews_opened: int = 0
     outcomes: list[RowOutcome] = field(default_factory=list)
     # How the file was read: its shape, a saved mapping used, the role its kind gave every row.
     signature: str = ""
@@ -244,7 +254,13 @@ class ImportReport(CsvReport):
         links = self.links_created + self.links_updated
         if links:
             counts += f"; {self.links_created} parent links created, {self.links_updated} updated"
+        if self.reviews_opened:
+            counts += f"; {self.reviews_line()}"
         return counts
+
+    def reviews_line(self) -> str:
+        n = self.reviews_opened
+        return f"{n} profile review{'s' if n != 1 else ''} opened for new staff"
 
     def as_text(self) -> str:
         """The summary, then each error, or else each person created or updated."""
@@ -360,6 +376,7 @@ class _Import:
         self.seen: dict[Any, int] = {}  # a person's key in this file -> its first row
         self.parent_rows: list[tuple[int, Person, list[str], str | None]] = []
         self.failed_refs: set[str] = set()  # ids and names of the people of rows with errors
+        self.created: list[Person] = []
 
     # --- one cell -------------------------------------------------------------------------
     def _cell(self, row: int, column: str, raw: str) -> Any:
@@ -465,6 +482,8 @@ class _Import:
             return
         if created or changed:
             person.save()
+        if created:
+            self.created.append(person)
         outcome = "created" if created else ("updated" if changed else "unchanged")
         setattr(self.report, outcome, getattr(self.report, outcome) + 1)
         self.report.outcomes.append(
@@ -516,6 +535,25 @@ class _Import:
             )
             raise _Skip
         return candidates[0] if candidates else None
+
+    # --- new starters' profile reviews, once every row is in ---------------------------------
+    def open_profile_reviews(self) -> None:
+        """Everyone who joins reviews their own social media (code.review-own-profiles). The
+        registers' own sync opens that task only for a person with a joining date, which an MIS
+        export does not give, so a new member of staff added here would never get one: the import
+        that creates them opens it, inside its transaction, so a refused file opens none."""
+        from smpolicy.registers import profiles
+        from smpolicy.registers.models import JOINER_ROLES, settings_for
+
+        joiners = [person for person in self.created if person.role in JOINER_ROLES]
+        if not joiners:
+            return
+        # The school's own allowance for new starters (RegisterSettings), counted from today: the
+        # file does not say when they joined, and today is when the school learnt of them.
+        due_on = today() + dt.timedelta(days=settings_for(self.school).profile_review_days)
+        for person in joiners:
+            profiles.open_review(person, due_on)
+            self.report.reviews_opened += 1
 
     # --- parents' children, once every row is in --------------------------------------------
     def link_parents(self) -> None:
@@ -634,6 +672,7 @@ def import_people(
     dry_run: bool = False,
     kind: str | None = None,
     mapping: dict[str, str] | None = None,
+    profile_reviews: bool = True,
 ) -> ImportReport:
     """Import the people in a CSV or Excel file (text, bytes, a Path or an open file) into
     ``school``.
@@ -641,7 +680,9 @@ def import_people(
     ``mapping`` gives our column for each of the file's headers ("" to ignore one); without it,
     the mapping the school saved for exports of this shape is used, else the headers are read as
     our column names or their usual aliases. ``kind`` (pupils, staff, parents) gives every row its
-    role when the file has no role column. Writes nothing when ``dry_run`` is set or when any row
+    role when the file has no role column. Each new member of staff, volunteer, trainee or
+    governor gets a profile review task, unless ``profile_reviews`` is off (a roster of people who
+    are not new, such as the demo school's). Writes nothing when ``dry_run`` is set or when any row
     has an error; the report says which.
     """
     from smpolicy.schools.models import ImportMapping
@@ -707,6 +748,9 @@ def import_people(
                 record["role"] = role
             job.row(number, record)
         job.link_parents()
+        if profile_reviews and not report.errors:
+            # A dry run opens them too, then rolls back, so that it reports what importing would.
+            job.open_profile_reviews()
         if dry_run or report.errors:
             transaction.set_rollback(True)
     if mapping is not None:
