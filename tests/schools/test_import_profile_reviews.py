@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from smpolicy.registers.models import ProfileReview, RegisterSettings
+from smpolicy.schools import testing
 from smpolicy.schools.importing import import_people
 from smpolicy.schools.models import Person, today
 
@@ -23,6 +24,13 @@ FAMILY = """first_name,last_name,role,external_id,date_of_birth,parent_of
 Oliver,Smith,pupil,P001,2016-03-04,
 Sarah,Smith,parent,,,P001
 """
+
+
+@pytest.fixture(autouse=True)
+def already_running(request, school):
+    """A school with staff already: its first roster opens no reviews (tested below)."""
+    if "first_roster" not in request.node.name:
+        testing.make_person(school, "staff", "Helen", "Head", positions=["headteacher"])
 
 
 def reviews_of(person: Person) -> list[ProfileReview]:
@@ -126,3 +134,12 @@ def test_the_import_page_shows_no_tiles_for_a_refused_file(client, school, signe
     assert "created" not in page.split('id="report-title"')[1]
     assert "profile review" not in page
     assert not ProfileReview.objects.exists()
+
+
+def test_a_schools_first_roster_opens_no_reviews_and_says_why(school):
+    report = import_people(school, STAFF + "Mary,Jackson,staff,S101\n")
+    assert report.ok and report.created == 2 and report.first_roster
+    assert report.reviews_opened == 0 and not ProfileReview.objects.exists()
+    assert "no profile reviews opened (the school's first list of staff)" in report.summary()
+    later = import_people(school, "first_name,last_name,role,external_id\nAda,Lovelace,staff,S102\n")
+    assert later.reviews_opened == 1 and not later.first_roster

@@ -237,6 +237,8 @@ class ImportReport(CsvReport):
     links_updated: int = 0
     # New staff (and volunteers, trainees, governors) given their profile review task.
     reviews_opened: int = 0
+    # The school had no staff before this file: its whole workforce, not its new starters.
+    first_roster: bool = False
     outcomes: list[RowOutcome] = field(default_factory=list)
     # How the file was read: its shape, a saved mapping used, the role its kind gave every row.
     signature: str = ""
@@ -256,6 +258,8 @@ class ImportReport(CsvReport):
             counts += f"; {self.links_created} parent links created, {self.links_updated} updated"
         if self.reviews_opened:
             counts += f"; {self.reviews_line()}"
+        elif self.first_roster and self.created:
+            counts += "; no profile reviews opened (the school's first list of staff)"
         return counts
 
     def reviews_line(self) -> str:
@@ -682,8 +686,8 @@ def import_people(
     our column names or their usual aliases. ``kind`` (pupils, staff, parents) gives every row its
     role when the file has no role column. Each new member of staff, volunteer, trainee or
     governor gets a profile review task, unless ``profile_reviews`` is off (a roster of people who
-    are not new, such as the demo school's). Writes nothing when ``dry_run`` is set or when any row
-    has an error; the report says which.
+    are not new, such as the demo school's) or the school had no staff before (its first roster).
+    Writes nothing when ``dry_run`` is set or when any row has an error; the report says which.
     """
     from smpolicy.schools.models import ImportMapping
 
@@ -737,6 +741,12 @@ def import_people(
         )
     if report.errors:
         return report
+    from smpolicy.registers.models import JOINER_ROLES
+
+    # A school's first roster is everyone who already works there, not who has just joined:
+    # opening a review for each would bury the one task that matters among a hundred that don't.
+    report.first_roster = not Person.objects.for_school(school).filter(
+        role__in=JOINER_ROLES).exists()
     job = _Import(school, report)
     job.columns = {h for h in headers if h in PERSON_COLUMNS} | ({"role"} if role else set())
     with transaction.atomic():
@@ -748,7 +758,7 @@ def import_people(
                 record["role"] = role
             job.row(number, record)
         job.link_parents()
-        if profile_reviews and not report.errors:
+        if profile_reviews and not report.first_roster and not report.errors:
             # A dry run opens them too, then rolls back, so that it reports what importing would.
             job.open_profile_reviews()
         if dry_run or report.errors:
