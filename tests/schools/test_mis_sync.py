@@ -250,3 +250,18 @@ def test_the_page_is_refused_to_staff_without_the_post(client, connected, make_u
     teacher = testing.make_person(connected, "staff")
     client.force_login(make_user(teacher))
     assert client.get(reverse("schools:mis_sync")).status_code == 403
+
+
+def test_a_new_member_of_staff_from_the_mis_gets_a_profile_review_the_first_sync_none(
+        connected, wonde):
+    from smpolicy.registers.models import ProfileReview
+
+    first = sync_school(connected, NOW)
+    assert first.reviews_opened == 0 and not ProfileReview.objects.exists()
+    wonde.endpoints["employees"].append(employee("E2", "Ada", "Lovelace", "a.l@straits.sch.uk"))
+    later = sync_school(connected, NOW)
+    assert later.created == 1 and later.reviews_opened == 1
+    assert "1 profile review opened for new staff" in later.summary()
+    (review,) = ProfileReview.objects.all()
+    assert review.person.wonde_id == "E2" and review.due_on == dt.date(2026, 12, 30)
+    assert sync_school(connected, NOW).reviews_opened == 0  # never twice

@@ -138,6 +138,26 @@ def open_review(
         return existing.get()
 
 
+def has_staff(school: School) -> bool:
+    """Whether anyone the profile reviews are for is on the school's records yet: the first list
+    of them is its whole workforce, not its new starters (no review is opened for them)."""
+    return Person.objects.for_school(school).filter(role__in=JOINER_ROLES).exists()
+
+
+def open_for_new_people(school: School, people: list[Person], on: dt.date) -> int:
+    """Open a review for each new member of staff (volunteer, trainee, governor) among ``people``,
+    just added by an import or the MIS sync, due by the school's allowance for new starters from
+    ``on``: neither source says when they joined, and ``on`` is when the school learnt of them.
+    The registers' own sync opens one only for a person with a joining date. How many opened."""
+    joiners = [person for person in people if person.role in JOINER_ROLES]
+    if not joiners:
+        return 0
+    due_on = on + dt.timedelta(days=settings_for(school).profile_review_days)
+    for person in joiners:
+        open_review(person, due_on)
+    return len(joiners)
+
+
 def sync_reviews(
     school: School, on: dt.date, now: dt.datetime | None = None
 ) -> list[ProfileReview]:

@@ -542,22 +542,12 @@ class _Import:
 
     # --- new starters' profile reviews, once every row is in ---------------------------------
     def open_profile_reviews(self) -> None:
-        """Everyone who joins reviews their own social media (code.review-own-profiles). The
-        registers' own sync opens that task only for a person with a joining date, which an MIS
-        export does not give, so a new member of staff added here would never get one: the import
-        that creates them opens it, inside its transaction, so a refused file opens none."""
+        """Everyone who joins reviews their own social media (code.review-own-profiles); the
+        import that creates them opens it, inside its transaction, so a refused file opens none."""
         from smpolicy.registers import profiles
-        from smpolicy.registers.models import JOINER_ROLES, settings_for
 
-        joiners = [person for person in self.created if person.role in JOINER_ROLES]
-        if not joiners:
-            return
-        # The school's own allowance for new starters (RegisterSettings), counted from today: the
-        # file does not say when they joined, and today is when the school learnt of them.
-        due_on = today() + dt.timedelta(days=settings_for(self.school).profile_review_days)
-        for person in joiners:
-            profiles.open_review(person, due_on)
-            self.report.reviews_opened += 1
+        self.report.reviews_opened += profiles.open_for_new_people(self.school, self.created,
+                                                                   today())
 
     # --- parents' children, once every row is in --------------------------------------------
     def link_parents(self) -> None:
@@ -741,12 +731,11 @@ def import_people(
         )
     if report.errors:
         return report
-    from smpolicy.registers.models import JOINER_ROLES
+    from smpolicy.registers import profiles
 
     # A school's first roster is everyone who already works there, not who has just joined:
     # opening a review for each would bury the one task that matters among a hundred that don't.
-    report.first_roster = not Person.objects.for_school(school).filter(
-        role__in=JOINER_ROLES).exists()
+    report.first_roster = not profiles.has_staff(school)
     job = _Import(school, report)
     job.columns = {h for h in headers if h in PERSON_COLUMNS} | ({"role"} if role else set())
     with transaction.atomic():

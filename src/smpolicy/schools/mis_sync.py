@@ -62,6 +62,8 @@ class SyncReport:
     links_created: int = 0
     links_updated: int = 0
     links_ended: int = 0
+    # New staff (volunteers, trainees, governors) given their profile review task.
+    reviews_opened: int = 0
     pages: int = 0
     changes: list[str] = field(default_factory=list)
     to_check: list[str] = field(default_factory=list)
@@ -76,6 +78,8 @@ class SyncReport:
             f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.left} left the roll; parent links {self.links_created} created, "
             f"{self.links_updated} updated, {self.links_ended} ended"
+            + (f"; {self.reviews_opened} profile review{'s' if self.reviews_opened != 1 else ''}"
+               " opened for new staff" if self.reviews_opened else "")
         )
 
     def summary(self) -> str:
@@ -163,6 +167,7 @@ class _Sync:
         self.by_mis = {p.external_id: p for p in people if p.external_id}
         self.unsynced = [p for p in people if not p.wonde_id]
         self.seen: set[str] = set()  # Wonde ids met in this run
+        self.created: list[Person] = []
 
     # --- people -------------------------------------------------------------------------------
     def _match(
@@ -234,6 +239,7 @@ class _Sync:
             self.by_mis.setdefault(person.external_id, person)
         if created:
             self.report.created += 1
+            self.created.append(person)
             self.report.changes.append(f"created {person.label} ({role})")
         elif [c for c in changed if c not in {"wonde_id", "external_id"}]:
             self.report.updated += 1
@@ -405,10 +411,17 @@ class _Sync:
                 )
 
     def run(self) -> SyncReport:
+        from smpolicy.registers import profiles
+
+        # The first sync brings the whole workforce, not its new starters: no reviews then.
+        first = not profiles.has_staff(self.school)
         pupils = self.pupils()
         self.employees()
         self.parents(pupils)
         self.deletions()
+        if not first and not self.report.errors:
+            self.report.reviews_opened = profiles.open_for_new_people(
+                self.school, self.created, self.today)
         return self.report
 
 
