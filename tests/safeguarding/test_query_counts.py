@@ -121,6 +121,22 @@ def test_the_people_list_asks_the_same_whatever_its_length(straits):
     assert few == many
 
 
+def test_the_audit_log_asks_the_same_whatever_its_length(straits):
+    client = sign_in(Client(), straits.head)
+    few, many = same_as_records_grow(
+        client, reverse("safeguarding:audit"), lambda n: reports(straits, n)
+    )
+    assert few == many
+
+
+def test_the_retention_review_asks_the_same_whatever_the_records(straits):
+    client = sign_in(Client(), straits.dsl)
+    few, many = same_as_records_grow(
+        client, reverse("safeguarding:retention"), lambda n: reports(straits, n)
+    )
+    assert few == many
+
+
 # -- what the queries read, and pages ------------------------------------------------------------
 
 
