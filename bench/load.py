@@ -246,6 +246,8 @@ def table(env: Environment) -> list[str]:
     rows = [f"{'page':<26} {'count':>7} {'fails':>6} {'median':>8} {'p95':>7} {'p99':>7}"]
     entries = sorted(env.stats.entries.values(), key=lambda e: e.name)
     for entry in entries:
+        if not entry.num_requests:
+            continue  # a sign-in step that happened only in the warm-up
         rows.append(
             f"{entry.name:<26} {entry.num_requests:>7} {entry.num_failures:>6} "
             f"{entry.get_response_time_percentile(0.5):>6.0f}ms "
