@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Prefetch
 from django.http import (
     Http404,
     HttpRequest,
@@ -59,6 +60,7 @@ from smpolicy.posting.models import (
     OfficialPost,
     PhotoConsent,
     PostAlert,
+    PostApproval,
     PostImage,
     Spokesperson,
 )
@@ -236,7 +238,16 @@ def queues(request: HttpRequest) -> HttpResponse:
     person = request.person  # type: ignore[attr-defined]
     now = timezone.now()
     approver = workflow.may_approve_any(person)
-    posts = OfficialPost.objects.for_school(school).select_related("author")
+    # Each post's approvals come in one query for all (who may answer next, a rejection's note),
+    # and the check result, the largest column, is not read: the list shows none of it.
+    posts = (
+        OfficialPost.objects.for_school(school)
+        .select_related("author")
+        .defer("check_result")
+        .prefetch_related(
+            Prefetch("approvals", queryset=PostApproval.objects.select_related("approver"))
+        )
+    )
     mine = [p for p in posts.filter(author=person)]
     every = list(posts) if approver else mine
     by_status: dict[str, list[OfficialPost]] = {}
@@ -258,7 +269,11 @@ def queues(request: HttpRequest) -> HttpResponse:
     if not approver:
         sections = sections[1:]
     rejected_notes = {
-        post.pk: post.approvals.filter(decision="rejected").order_by("-decided_at").first()
+        post.pk: max(
+            (a for a in post.approvals.all() if a.decision == "rejected"),
+            key=lambda a: a.decided_at,
+            default=None,
+        )
         for post in by_status.get(Status.REJECTED, [])
     }
     return _render(
@@ -277,6 +292,14 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         PostAlert.objects.for_school(request.school)  # type: ignore[attr-defined]
         .filter(recipient=person)
         .select_related("post", "post__author")
+        .defer("post__check_result")
+        .prefetch_related(
+            Prefetch(
+                "post__approvals",
+                queryset=PostApproval.objects.filter(decision="rejected"),
+                to_attr="rejections",
+            )
+        )
         .order_by(models.F("seen_at").desc(nulls_first=True), "-created_at", "-pk")[:100]
     )
     # The rejection note is shown beside its alert: the e-mail said only that it is here.
@@ -284,7 +307,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     for alert in found:
         note = None
         if alert.kind == PostAlert.Kind.REJECTED:
-            rejection = alert.post.approvals.filter(round=alert.round, decision="rejected").first()
+            rejection = next((a for a in alert.post.rejections if a.round == alert.round), None)
             note = rejection.note if rejection else None
         rows.append((alert, note))
     return _render(request, "posting/alerts.html", {"rows": rows, "now": timezone.now()})

@@ -127,6 +127,10 @@ def stored_images(post: OfficialPost) -> list[CheckedImage]:
 
 
 def approvals_this_round(post: OfficialPost) -> list[PostApproval]:
+    # A list page prefetches every post's approvals at once; asking again would be a query a post.
+    cached = getattr(post, "_prefetched_objects_cache", {}).get("approvals")
+    if cached is not None:
+        return sorted((a for a in cached if a.round == post.round), key=lambda a: a.step)
     return list(post.approvals.filter(round=post.round).order_by("step"))
 
 
@@ -134,21 +138,38 @@ def next_step(post: OfficialPost) -> int:
     return len(approvals_this_round(post)) + 1
 
 
-def approvers_for_step(post: OfficialPost, step: int, on: dt.date | None = None) -> set[int]:
+@dataclass(frozen=True)
+class Approvers:
+    """Who holds the posts that approve, on one day: read once for a whole list of posts."""
+
+    head: Person | None
+    leaders: frozenset[int]
+    chair: frozenset[int]
+
+    @classmethod
+    def of(cls, school: School, on: dt.date | None = None) -> Approvers:
+        return cls(
+            headteacher(school, on),
+            frozenset(holders(school, "senior_leadership", on).values_list("pk", flat=True)),
+            frozenset(holders(school, "chair_of_governors", on).values_list("pk", flat=True)),
+        )
+
+
+def approvers_for_step(
+    post: OfficialPost, step: int, on: dt.date | None = None, who: Approvers | None = None
+) -> set[int]:
     """The ids of the people who may answer ``step`` of the current round."""
-    school = post.school
-    head = headteacher(school, on)
-    leaders = set(holders(school, "senior_leadership", on).values_list("pk", flat=True))
+    who = who or Approvers.of(post.school, on)
+    head = who.head
     already = {a.approver_id for a in approvals_this_round(post) if a.step < step}
     if step >= post.approvals_needed:
         if head is not None and head.pk != post.author_id:
             allowed = {head.pk}
         else:
-            chair = set(holders(school, "chair_of_governors", on).values_list("pk", flat=True))
-            allowed = leaders | chair
+            allowed = set(who.leaders | who.chair)
     else:
         # Earlier steps are senior leaders', so the headteacher's last word stays their own.
-        allowed = leaders - ({head.pk} if head is not None else set())
+        allowed = set(who.leaders) - ({head.pk} if head is not None else set())
     return allowed - {post.author_id} - already
 
 
@@ -170,10 +191,13 @@ def may_view(person: Person, post: OfficialPost) -> bool:
 def awaiting(person: Person, posts: Iterable[OfficialPost], now: dt.datetime) -> list[OfficialPost]:
     """The posts whose next step ``person`` may answer now (Hootsuite's "needs my approval")."""
     found = []
+    who: Approvers | None = None
     for post in posts:
         if post.status_at(now) != Status.SUBMITTED:
             continue
-        if person.pk in approvers_for_step(post, next_step(post), timezone.localdate(now)):
+        # the posts are all of the person's school
+        who = who or Approvers.of(person.school, timezone.localdate(now))
+        if person.pk in approvers_for_step(post, next_step(post), timezone.localdate(now), who):
             found.append(post)
     return found
 

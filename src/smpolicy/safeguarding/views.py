@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import (
@@ -79,6 +80,20 @@ PARENT_LINKS_PER_DAY = 10
 # mail to any number of people. Generous, as parents at a school event share its guest Wi-Fi.
 PARENT_CLIENT_LINKS_PER_HOUR = 10
 PARENT_CLIENT_LINKS_PER_DAY = 30
+# Rows a page of the report list and of the alerts shows.
+PER_PAGE = 50
+REPORT_LIST_FIELDS = (
+    "school_id", "reference", "kind", "status", "urgent", "first_opened_at", "occurred_at",
+    "recorded_at", "reporter_name", "reported_by__first_name", "reported_by__preferred_name",
+    "reported_by__last_name", "case__reference",
+)
+CHRONOLOGY_UNREAD = (
+    "account", "others_involved", "details", "situation", "decision", "clauses", "categories",
+)
+ALERT_LIST_FIELDS = (
+    "school_id", "report_id", "recipient_id", "when", "reason", "level", "created_at", "seen_at",
+    "report__school_id", "report__reference",
+)
 
 
 def _ctx(request: HttpRequest, **extra: Any) -> dict[str, Any]:
@@ -427,8 +442,11 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         .filter(recipient=person)
         .filter(report__in=access.full_reports(person, request.user))
         .select_related("report")
-        .order_by("seen_at", "-created_at")
+        # The list shows a report's reference only: not its account or its JSON columns.
+        .only(*ALERT_LIST_FIELDS)
+        .order_by("seen_at", "-created_at", "-pk")
     )
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     # The DSL team sees every alert of the school that could not be delivered, so someone
     # tells that person another way.
     undelivered: list[Alert] = []
@@ -439,6 +457,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             .filter(emailed_at__isnull=True, attempts__last=True, attempts__delivered=False)
             .filter(report__in=access.full_reports(person, request.user))
             .select_related("report", "recipient")
+            .only(*ALERT_LIST_FIELDS, "emailed_at", "email_problem", "recipient__first_name",
+                  "recipient__preferred_name", "recipient__last_name")
             .prefetch_related("attempts")
             .distinct()
             .order_by("-created_at")[:200]
@@ -447,7 +467,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "safeguarding/alerts.html",
-        _ctx(request, alert_items=found, undelivered=undelivered),
+        _ctx(request, alert_items=page.object_list, page=page, undelivered=undelivered),
     )
 
 
@@ -543,7 +563,12 @@ def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
 @access.case_handler_view
 def records(request: HttpRequest) -> HttpResponse:
     person = _person(request)
-    found = access.full_reports(person, request.user).select_related("reported_by", "case")
+    # Only the columns the list shows: a report's account and JSON columns are most of its row.
+    found = (
+        access.full_reports(person, request.user)
+        .select_related("reported_by", "case")
+        .only(*REPORT_LIST_FIELDS)
+    )
     status = request.GET.get("status", "")
     if status in Report.Status.values:
         found = found.filter(status=status)
@@ -559,21 +584,28 @@ def records(request: HttpRequest) -> HttpResponse:
             | Q(pk__in=text_hits)
             | Q(involvements__person__last_name__icontains=query)
         ).distinct()
-    found = found.order_by("-recorded_at")[:500]
+    page = Paginator(found.order_by("-recorded_at", "-pk"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     audit.record(
         "list",
         None,
         school=_school(request),
         request=request,
         record_type="reports",
-        note=f"{len(found)} shown" + (" (search)" if query else ""),
+        note=f"{len(page.object_list)} shown" + (" (search)" if query else ""),
     )
+    # The pages' links keep the filters; only the page number changes.
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(
         request,
         "safeguarding/records.html",
         _ctx(
             request,
-            reports=found,
+            reports=page.object_list,
+            page=page,
+            kept=kept.urlencode(),
             statuses=Report.Status.choices,
             kinds=Report.Kind.choices,
             status=status,
@@ -878,13 +910,21 @@ def chronology(request: HttpRequest, person_pk: int) -> HttpResponse:
     subject = get_object_or_404(Person.objects.for_school(school), pk=person_pk)
     if subject.pk == viewer.pk:
         raise Http404("No chronology")  # nobody reads the records about themselves
-    # Two indexed look-ups rather than an OR across the join, and each report's involvements
-    # and evidence fetched once for all: the page's queries stay the same as records grow.
-    involved = Involvement.objects.filter(person=subject).values("report_id")
+    # The reports about them and the reports they made, as a UNION of two look-ups that each
+    # use an index (an OR across the two cannot), and each report's involvements and evidence
+    # fetched once for all: the page's queries stay the same as records grow. The columns the
+    # page does not show (the account, the JSON of the decision) are left unread.
+    theirs = (
+        Involvement.objects.filter(person=subject)
+        .order_by()
+        .values("report_id")
+        .union(Report.objects.for_school(school).filter(reported_by=subject).order_by().values("pk"))
+    )
     reports = list(
         access.full_reports(viewer, request.user)
-        .filter(Q(pk__in=involved) | Q(reported_by=subject))
+        .filter(pk__in=theirs)
         .select_related("case", "reported_by")
+        .defer(*CHRONOLOGY_UNREAD)
         .prefetch_related("involvements", "evidence")
     )
     entries: list[dict[str, Any]] = []
