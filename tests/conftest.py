@@ -46,6 +46,15 @@ def phone(browser) -> Iterator[object]:
 
 
 @pytest.fixture(autouse=True)
+def _own_upload_spool(settings, tmp_path) -> None:
+    """Each test's uploads (and the logs queued for a scan, kept beside them) in a folder of its
+    own: a file one test leaves would be swept, and reported, by another's catch-up."""
+    spool = tmp_path / "upload-spool" / "uploads"
+    spool.mkdir(parents=True, exist_ok=True)
+    settings.FILE_UPLOAD_TEMP_DIR = str(spool)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Counters kept in the cache (password-reset limits) start at nothing in every test."""
     from django.core.cache import cache

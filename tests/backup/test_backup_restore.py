@@ -15,17 +15,16 @@ import gzip
 import io
 import os
 import secrets
-import sqlite3
 import subprocess
 import sys
 import tarfile
-import urllib.parse
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import CommandError, call_command
 
+from fresh_database import FreshDatabase
 from safeguarding.conftest import make_report, make_staffroom, png_bytes, upload
 from smpolicy.backup import archive, sealed
 from smpolicy.safeguarding import evidence
@@ -36,57 +35,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SMPOLICY = str(Path(sys.executable).parent / "smpolicy")
 PASS = "the tide comes in at noon"
-
-
-class Target:
-    """A fresh, empty database for the restore, of the kind the suite runs on."""
-
-    def __init__(self, tmp: Path) -> None:
-        suite = os.environ.get("DATABASE_URL", "")
-        if suite.startswith(("postgres://", "postgresql://")):
-            import psycopg
-
-            parts = urllib.parse.urlsplit(suite)
-            self.name = f"{parts.path.lstrip('/') or 'smpolicy'}_restored"
-            self.admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-            with psycopg.connect(self.admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
-                conn.execute(f'CREATE DATABASE "{self.name}"')
-            self.url = urllib.parse.urlunsplit(parts._replace(path=f"/{self.name}"))
-            self.vendor = "postgresql"
-        else:
-            self.path = tmp / "restored.sqlite3"
-            self.url = f"sqlite:///{self.path}"
-            self.vendor = "sqlite"
-
-    def execute(self, sql: str) -> list[tuple]:
-        if self.vendor == "sqlite":
-            with sqlite3.connect(self.path) as conn:
-                rows = conn.execute(sql).fetchall()
-            conn.close()
-            return rows
-        import psycopg
-
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            cursor = conn.execute(sql)
-            return cursor.fetchall() if cursor.description else []
-
-    def tables(self) -> int:
-        if self.vendor == "sqlite":
-            if not self.path.exists():
-                return 0
-            sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-        else:
-            sql = ("SELECT count(*) FROM information_schema.tables "
-                   "WHERE table_schema = 'public'")
-        return int(self.execute(sql)[0][0])
-
-    def drop(self) -> None:
-        if self.vendor == "postgresql":
-            import psycopg
-
-            with psycopg.connect(self.admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 @pytest.fixture
@@ -111,12 +59,12 @@ def school(guarded_db, keys, settings, tmp_path):
 
 @pytest.fixture
 def target(tmp_path):
-    made = Target(tmp_path)
+    made = FreshDatabase(tmp_path, "restored")
     yield made
     made.drop()
 
 
-def environment(settings, target: Target, data: Path, **changes: str) -> dict[str, str]:
+def environment(settings, target: FreshDatabase, data: Path, **changes: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("DJANGO_", "SMPOLICY_", "CELERY_"))
            and key not in {"DATABASE_URL", "MIGRATION_DATABASE_URL", "MEDIA_ROOT"}}
@@ -166,8 +114,8 @@ def test_the_restore_drill_into_a_fresh_database_passes_verify_evidence(
     assert opened.stdout.splitlines()[-1].split() == ["True", "1", "1"], opened.stderr
     # The triggers came back with the tables: restored evidence cannot be deleted either.
     with pytest.raises(Exception, match=r"cannot be deleted|may not be deleted|smpolicy"):
-        target.execute("DELETE FROM safeguarding_evidence")
-    assert target.execute("SELECT count(*) FROM safeguarding_evidence") == [(1,)]
+        target.query("DELETE FROM safeguarding_evidence")
+    assert target.query("SELECT count(*) FROM safeguarding_evidence") == [(1,)]
 
 
 def test_a_server_with_other_keys_is_refused_and_nothing_is_restored(

@@ -14,7 +14,6 @@ import json
 import os
 import secrets
 import shlex
-import sqlite3
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TEST_REDIS_PREFIX, TEST_REDIS_URL, empty_test_redis
+from fresh_database import FreshDatabase
 from mailserver import MailServer, body_of, free_port
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
@@ -58,36 +58,8 @@ def test_the_units_run_smpolicy_serve_worker_and_beat():
     assert "proxy_pass http://127.0.0.1:8000;" in nginx and "client_max_body_size 410m;" in nginx
 
 
-class Database:
-    """A fresh database for the processes, of the kind the suite runs on."""
-
-    def __init__(self, tmp: Path) -> None:
-        suite = os.environ.get("DATABASE_URL", "")
-        if suite.startswith(("postgres://", "postgresql://")):
-            import psycopg
-
-            parts = urllib.parse.urlsplit(suite)
-            self.name = f"{parts.path.lstrip('/') or 'smpolicy'}_e2e"
-            self.admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-            with psycopg.connect(self.admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
-                conn.execute(f'CREATE DATABASE "{self.name}"')
-            self.url = urllib.parse.urlunsplit(parts._replace(path=f"/{self.name}"))
-            self.vendor = "postgresql"
-        else:
-            self.path = tmp / "e2e.sqlite3"
-            self.url = f"sqlite:///{self.path}"
-            self.vendor = "sqlite"
-
-    def query(self, sql: str) -> list[tuple]:
-        if self.vendor == "sqlite":
-            with sqlite3.connect(self.path, timeout=20) as conn:
-                return conn.execute(sql).fetchall()
-        import psycopg
-
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            cursor = conn.execute(sql)
-            return cursor.fetchall() if cursor.description else []
+class Database(FreshDatabase):
+    """The deployment's own database."""
 
     def age_escalation(self) -> None:
         """As if escalation last ran 5 minutes ago (rather than waiting 5 minutes)."""
@@ -96,13 +68,6 @@ class Database:
             else "now() - interval '5 minutes'"
         )
         self.query(f"UPDATE jobs_jobrun SET succeeded_at = {ago} WHERE name = 'escalate-alerts'")
-
-    def drop(self) -> None:
-        if self.vendor == "postgresql":
-            import psycopg
-
-            with psycopg.connect(self.admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 class Browser:
@@ -175,7 +140,7 @@ def health(base: str) -> tuple[int, dict]:
 @pytest.fixture
 def deployment(tmp_path):
     empty_test_redis()
-    database = Database(tmp_path)
+    database = Database(tmp_path, "e2e")
     smtp = MailServer().start()
     port = free_port()
     env = {

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from smpolicy.registers.reminders import run
-from smpolicy.schools.clock import command_now
+from smpolicy.schools.clock import add_now_argument, command_now
 from smpolicy.schools.models import School
 
 
@@ -19,11 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--now",
-            help="the time to act as if it were (ISO 8601, e.g. 2026-11-02T08:00:00+00:00); "
-            "for tests and for catching up after an outage",
-        )
+        add_now_argument(parser)
         parser.add_argument("--school", help="only this school (its slug)")
 
     def handle(self, *args: Any, **options: Any) -> None:

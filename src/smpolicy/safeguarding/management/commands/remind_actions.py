@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from smpolicy.jobs.runs import run
 from smpolicy.safeguarding.telling import remind_overdue_actions
-from smpolicy.schools.clock import command_now
+from smpolicy.schools.clock import add_now_argument, command_now
 
 
 class Command(BaseCommand):
@@ -19,11 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--now",
-            help="the time to act as if it were (ISO 8601, e.g. 2026-11-02T09:30:00+00:00); "
-            "for tests and for catching up after an outage",
-        )
+        add_now_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = command_now(options.get("now"))
