@@ -31,6 +31,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "pupil_or_parent": (Person.Role.PUPIL, Person.Role.PARENT),
 }
 NOUN = {"pupil": "pupil", "pupil_or_parent": "pupil or parent"}
+NOUNS = {"pupil": "pupils", "pupil_or_parent": "pupils or parents"}
 
 _SHOWN_FIELDS = ("id", "first_name", "last_name", "preferred_name", "role", "year_group",
                  "class_name", "school_id")
@@ -114,6 +115,7 @@ class PickerWidget(forms.Widget):
                 "base_id": base_id,
                 "kind": self.kind,
                 "noun": NOUN[self.kind],
+                "nouns": NOUNS[self.kind],
                 "multiple": self.multiple,
                 "input_type": "checkbox" if self.multiple else "radio",
                 "chosen": [describe(p) for p in chosen],
