@@ -149,6 +149,8 @@
       });
       list.hidden = !matches.length;
       input.setAttribute("aria-expanded", matches.length ? "true" : "false");
+      // On a phone the matches open below the fold, under the keyboard: bring them into view.
+      if (matches.length && list.scrollIntoView) { list.scrollIntoView({ block: "nearest" }); }
       if (!matches.length) {
         say("No " + picker.noun + " on the roll matches \u201c" + input.value.trim() + "\u201d.");
       } else {
