@@ -73,7 +73,11 @@ def test_only_the_school_s_own_pupils_and_parents_can_be_picked(client, teacher,
     theirs = testing.make_person(other, "parent", "Hidden", "Person")
     client.force_login(teacher.user)
     page = client.get("/ask/").content.decode()
+    assert "Sarah Smith" not in page  # the roster is searched, not listed
+    # The picker's search without scripts: this school's pupils and parents, nobody else's.
+    page = client.get("/ask/", {"person_q": "smith"}).content.decode()
     assert "Sarah Smith" in page and "Oliver Smith" in page and "Hidden Person" not in page
+    assert "Hidden Person" not in client.get("/ask/", {"person_q": "hidden"}).content.decode()
     response = ask(client, person=str(theirs.pk))
     assert response.status_code == 422
-    assert "Select a valid choice" in response.content.decode()
+    assert "That person is not someone you can choose here" in response.content.decode()

@@ -42,10 +42,13 @@ def test_the_page_asks_about_the_activity_and_who_is_shown(client, teacher, pupi
     assert "Is it about a school activity" in html
     assert "Who is in the pictures?" in html
     assert "Which pupils are shown?" in html
-    # Every pupil on roll can be tagged, each with a labelled checkbox.
-    for person in (pupil, other_pupil):
-        assert re.search(rf'<input type="checkbox" name="tagged" value="{person.pk}"', html)
-    assert 'label for="pupil-filter"' in html
+    # The roll is searched, not listed: a search box, and no pupil until one is looked for.
+    assert 'label for="id_tagged_q"' in html
+    assert f'value="{pupil.pk}"' not in html
+    # Without scripts the box's GET lists the matches as labelled checkboxes.
+    html = client.get(CHECK, {"tagged_q": "oli"}).content.decode()
+    assert re.search(rf'<input type="checkbox" name="tagged" value="{pupil.pk}"', html)
+    assert f'name="tagged" value="{other_pupil.pk}"' not in html
 
 
 def test_a_tagged_pupil_without_consent_is_refused(client, teacher, pupil, face_jpeg):
@@ -82,6 +85,8 @@ def test_a_pupil_of_another_school_cannot_be_tagged(client, teacher, other_schoo
     response = check(client, teacher, face_jpeg, tagged=[stranger.pk])
     assert response.status_code == 422
     assert consent_section(response) is None
+    assert "is not someone you can choose here" in response.content.decode()
+    assert "Zed" not in response.content.decode()  # the id is not turned into a name
 
 
 def test_the_answers_feed_the_situation_the_engine_decides(teacher, pupil):

@@ -105,7 +105,9 @@ def test_a_snapchat_message_reaches_the_dsl_who_records_an_outcome(
     form = teacher_page
     form.get_by_label("Date it happened").fill("2026-01-12")
     form.get_by_label("Time it happened").fill("19:45")
-    form.get_by_label("Which pupil made contact?").select_option(str(pupil.pk))
+    form.get_by_label("Find a pupil by name").fill(pupil.first_name[:3])
+    form.get_by_role("listbox", name="Matching pupils").get_by_role("option", name=re.compile(pupil.full_name)).click()
+    expect(form.get_by_role("checkbox", name=re.compile(pupil.full_name))).to_be_checked()
     expect(form.get_by_label("Platform or app")).to_have_value("snapchat")
     form.get_by_label("What happened, in the words used").fill(
         "I (Ada Lovelace, Year 5 teacher) got a Snapchat message from Pip Jones at 19:45: "

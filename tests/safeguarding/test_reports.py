@@ -150,8 +150,12 @@ def test_the_form_asks_what_cpoms_asks(client, straits):
         "Where it was captured: platform",
     ):
         assert label in page, label
-    # pupils come from this school's roll
-    assert straits.pupil.last_name in page
+    # pupils come from this school's roll, searched by name, never listed whole
+    assert straits.pupil.last_name not in page
+    found = client.get(reverse("safeguarding:report_new"),
+                       {"kind": "pupil_contact", "pupils_q": "pip"}).content.decode()
+    assert f'name="pupils" value="{straits.pupil.pk}"' in found
+    assert straits.pupil.last_name in found
     # the browser's date picker needs ISO dates, whatever the site's locale
     assert f'type="date" name="occurred_date" value="{timezone.localdate().isoformat()}"' in page
 
@@ -403,4 +407,15 @@ def test_evidence_needs_the_time_it_was_captured_as_well_as_the_date(client, str
     )
     assert response.status_code == 422
     assert "Give the time it was taken too" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_a_pupil_of_another_school_is_refused_with_a_form_error(client, straits, harbour):
+    sign_in(client, straits.teacher, second_factor=False)
+    response = client.post(
+        reverse("safeguarding:report_new") + "?kind=pupil_contact",
+        report_post(straits, pupils=[harbour.pupil.pk]),
+    )
+    assert response.status_code == 422
+    assert "is not someone you can choose here" in response.content.decode()
     assert not Report.objects.exists()

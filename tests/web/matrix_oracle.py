@@ -383,6 +383,9 @@ SCHOOLS: dict[str, Rule] = {
     # A superuser manages people in the admin: the site's pages need a school.
     "people": R(capability(LEADS)),
     "import_people": R(capability(LEADS)),
+    # The people picker's search: whoever may use a form with a picker (Ask the policy, Check a
+    # post, a report), only of their own school (the world's canary pupil, see QUERIES).
+    "people_search": R(capability(workforce)),
     # The MIS sync: those who manage people, and the IT lead who connects systems.
     "mis_sync": R(capability(LEADS | {"it_lead"})),
     "api_keys": R(capability(API_KEYS)),

@@ -70,6 +70,8 @@ def build_school(name: str, slug: str) -> World:
                      "volunteer", "pupil", "sibling", "parent")
     }
     people.update(extra)
+    # A pupil whose name is a canary: the people search must find them only for their school.
+    people["named_pupil"] = mk(room.school, "pupil", "Cara", canary(slug, "pupil"))
     world = World(room.school, room, people)
     _furnish(world)
     return world

@@ -212,10 +212,16 @@ def _admin_object(model_admin: Any, world: World | None) -> Any:
     return found.order_by("pk").first()
 
 
+# Routes that answer a query string: what each asks, so the matrix reads a real answer. The
+# people search looks for the canary pupil every school has (matrix_world): a session may find
+# its own school's, never the other's.
+QUERIES: dict[str, str] = {"schools:people_search": "?kind=pupil_or_parent&q=CANARY"}
+
+
 def fill(route: Route, worlds: dict[str, World]) -> list[Url] | str:
     """The URLs to try for ``route``, or why it cannot be filled."""
     if not route.params:
-        return [Url(route, "-", "/" + route.pattern)]
+        return [Url(route, "-", "/" + route.pattern + QUERIES.get(route.name, ""))]
     variants: list[tuple[str, dict[str, Any]]] = []
     if route.name in FILLERS:
         fillers = FILLERS[route.name]
@@ -296,7 +302,7 @@ def body_of(response: Any) -> str:
 
 
 CANARIES = ("report", "file", "allegation", "case", "action", "transfer", "post", "branding",
-            "declaration", "version", "advisory", "finding", "log_scan")
+            "declaration", "version", "advisory", "finding", "log_scan", "pupil")
 
 
 def leaks(session: Session, url: Url, text: str) -> list[str]:
@@ -308,6 +314,8 @@ def leaks(session: Session, url: Url, text: str) -> list[str]:
         for what in CANARIES:
             if canary(slug, what) not in text:
                 continue
+            if what == "pupil" and session.superuser and url.path.startswith("/admin/"):
+                continue  # the deployment's administrator manages every school's people there
             if session.school != slug or (what in oracle.SEES and not oracle.SEES[what](session)):
                 found.append(f"{session.name:16} GET {url.path} [{url.variant}]: shows "
                              f"{canary(slug, what)}")

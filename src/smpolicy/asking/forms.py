@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -9,6 +10,8 @@ from django import forms
 from smpolicy.asking import labels
 from smpolicy.platforms import default_catalogue
 from smpolicy.policy import vocabulary as v
+from smpolicy.schools.models import Person, School
+from smpolicy.schools.picker import PersonPicker, bind_pickers
 
 UNSURE = ""
 TRI_STATE = [("yes", "Yes"), ("no", "No"), (UNSURE, "Not sure")]
@@ -121,33 +124,33 @@ class AskForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    person = forms.ChoiceField(
+    person = PersonPicker(
+        kind="pupil_or_parent",
         label="If it is about a pupil or a parent here: who? (optional)",
         help_text="The school's records then answer what they know: their age, whether they "
         "are on roll, and whether you have declared a social contact with the family.",
-        choices=(),
         required=False,
     )
 
-    def __init__(self, *args: Any, people: list[Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        school: School | None = None,
+        searched: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``school``: whose pupils and parents the asker may name; None for an asker who does
+        not work for a school, who is not offered the picker at all."""
         super().__init__(*args, **kwargs)
         self.fields["platform"].choices = _platform_choices()
-        self.people = {str(p.pk): p for p in people or ()}
-        if not self.people:
+        if school is None:
             del self.fields["person"]
             return
-        groups: dict[str, list[tuple[str, str]]] = {"pupil": [], "parent": []}
-        for pk, p in self.people.items():
-            groups.setdefault(p.role, []).append((pk, p.label))
-        self.fields["person"].choices = [(UNSURE, "Nobody on the roster / rather not say")] + [
-            (label, groups[role])
-            for role, label in (("pupil", "Pupils"), ("parent", "Parents and carers"))
-            if groups[role]
-        ]
+        bind_pickers(self, school, searched)
 
-    def picked(self) -> Any | None:
-        """The pupil or parent picked, if any (one of the school's, by construction)."""
-        return self.people.get(self.cleaned_data.get("person") or "")
+    def picked(self) -> Person | None:
+        """The pupil or parent picked, if any (one of the school's: the picker accepts no other)."""
+        return self.cleaned_data.get("person") if "person" in self.fields else None
 
     def situation(self) -> dict[str, Any]:
         """The contract's situation from the answers; 'Not sure' leaves a field out."""

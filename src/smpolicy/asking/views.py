@@ -25,7 +25,8 @@ def ask(request: HttpRequest) -> HttpResponse:
     school = request.school  # type: ignore[attr-defined]
     engine = engine_for(school)
     result: dict[str, Any] | None = None
-    people = _pickable(school, person)
+    pick_from = _pickable(school, person)
+    searched = request.GET if request.method == "GET" else None
     reading: dict[str, Any] | None = None
     words_form = WordsForm()
     asker_role = person.role if person is not None else "staff"
@@ -36,14 +37,14 @@ def ask(request: HttpRequest) -> HttpResponse:
         if words_form.is_valid():
             read = words.read_question(words_form.cleaned_data["words"], asker_role)
             initial.update(initial_from({p: a.value for p, a in read.answers.items()}))
-            reading = _reading_view(read, AskForm(people=people))
-        form = AskForm(initial=initial, people=people)
+            reading = _reading_view(read, AskForm(school=pick_from))
+        form = AskForm(initial=initial, school=pick_from)
         status = 200 if words_form.is_valid() else 422
         context = {"form": form, "result": None, "words_form": words_form, "reading": reading,
                    "questions_kept_days": kept_days()}
         return render(request, "asking/ask.html", context, status=status)
     if request.method == "POST":
-        form = AskForm(request.POST, people=people)
+        form = AskForm(request.POST, school=pick_from)
         if form.is_valid():
             situation = form.situation()
             try:
@@ -66,7 +67,7 @@ def ask(request: HttpRequest) -> HttpResponse:
                 result["filled"] = filled
     else:
         initial = {"role": person.role if person is not None else "staff"}
-        form = AskForm(initial=initial, people=people)
+        form = AskForm(initial=initial, school=pick_from, searched=searched)
     status = 422 if request.method == "POST" and not form.is_valid() else 200
     context = {"form": form, "result": result, "words_form": words_form, "reading": reading,
                "questions_kept_days": kept_days()}
@@ -104,15 +105,11 @@ def _reading_view(read: words.Reading, form: AskForm) -> dict[str, Any]:
     }
 
 
-def _pickable(school: Any, person: Any) -> list[Any]:
-    """Pupils and parents the asker may pick; only those who work for the school see the list."""
+def _pickable(school: Any, person: Any) -> Any | None:
+    """The school whose pupils and parents the asker may pick: only those who work for it."""
     if school is None or person is None or not person.is_school_representative:
-        return []
-    return list(
-        Person.objects.for_school(school)
-        .filter(role__in=records.PICKABLE_ROLES)
-        .order_by("last_name", "first_name", "pk")
-    )
+        return None
+    return school
 
 
 def present(

@@ -4,6 +4,7 @@ so the page, the API and the draft all refuse the same files with the same words
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -23,6 +24,7 @@ from smpolicy.posting.models import (
 )
 from smpolicy.posting.uploads import UploadError, read_upload, validate_image
 from smpolicy.schools.models import Person, School
+from smpolicy.schools.picker import PeoplePicker, bind_pickers
 
 MAX_TEXT = 20_000
 
@@ -123,25 +125,24 @@ class CheckForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    tagged = forms.ModelMultipleChoiceField(
+    tagged = PeoplePicker(
+        kind="pupil",
         label="Which pupils are shown?",
-        help_text="Tick each pupil in the pictures, so their photo consent is checked. Their "
+        help_text="Choose each pupil in the pictures, so their photo consent is checked. Their "
         "names are not added to the post.",
-        queryset=Person.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, school: School | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        school: School | None = None,
+        searched: Mapping[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["platform"].choices = platform_choices("Not sure / not relevant")
-        if school is not None:
-            self.fields["tagged"].queryset = (
-                Person.objects.for_school(school)
-                .filter(role=Person.Role.PUPIL)
-                .exclude(on_roll=Person.OnRoll.FORMER)
-                .order_by("last_name", "first_name", "pk")
-            )
+        bind_pickers(self, school, searched)
 
     def images_of(self) -> list[str] | None:
         """``content.images_of`` from the answers: a tagged pupil is a pupil shown."""

@@ -185,7 +185,7 @@ def check_page(request: HttpRequest) -> HttpResponse:
                         )
     else:
         account = request.GET.get("account", "personal")
-        form = CheckForm(initial={"account": account}, school=school)
+        form = CheckForm(initial={"account": account}, school=school, searched=request.GET)
     status = 422 if request.method == "POST" and not form.is_valid() else 200
     return _render(
         request,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -20,6 +21,7 @@ from smpolicy.safeguarding.models import (
     Report,
 )
 from smpolicy.schools.models import Person, School
+from smpolicy.schools.picker import PeoplePicker, bind_pickers
 from smpolicy.schools.positions import dsl_team
 
 ADULT_ROLES = ("staff", "volunteer", "trainee", "governor", "elected_member", "third_party")
@@ -205,13 +207,12 @@ class ReportForm(EvidenceFields):
         widget=TimeInput,
         help_text="If you are not sure, give your best guess and say so below.",
     )
-    pupils = PeopleChoice(
+    pupils = PeoplePicker(
+        kind="pupil",
         label="Pupils involved",
-        queryset=Person.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Choose from the school's roll. To choose more than one, hold Ctrl (⌘ on a Mac) "
-        "as you click.",
+        help_text="Find each pupil on the school's roll by name, and choose as many as are "
+        "involved.",
     )
     others_involved = forms.CharField(
         label="Anyone else involved who is not on the school's roll",
@@ -314,7 +315,13 @@ class ReportForm(EvidenceFields):
     )
 
     def __init__(
-        self, *args: Any, school: School, reporter: Person, kind: str, **kwargs: Any
+        self,
+        *args: Any,
+        school: School,
+        reporter: Person,
+        kind: str,
+        searched: Mapping[str, Any] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.school = school
@@ -324,7 +331,7 @@ class ReportForm(EvidenceFields):
         for name in self.OPTIONAL - keep:
             del self.fields[name]
         people = Person.objects.for_school(school)
-        self.fields["pupils"].queryset = people.filter(role="pupil").exclude(on_roll="former")
+        bind_pickers(self, school, searched)
         adults = people.filter(role__in=ADULT_ROLES).exclude(pk=reporter.pk)
         if "subject" in self.fields:
             self.fields["subject"].queryset = adults

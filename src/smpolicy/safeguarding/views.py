@@ -238,7 +238,8 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 return redirect("safeguarding:report_detail", report.pk)
     else:
         form = forms.ReportForm(
-            initial=_prefill(params, school), school=school, reporter=person, kind=kind
+            initial=_prefill(params, school), school=school, reporter=person, kind=kind,
+            searched=params,
         )
     status = 422 if request.method == "POST" else 200
     return render(

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from smpolicy.schools import views
+from smpolicy.schools import picker_views, views
 
 app_name = "schools"
 
@@ -34,6 +34,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("people/", views.people, name="people"),
+    path("people/search/", picker_views.people_search, name="people_search"),
     path("people/import/", views.import_people_page, name="import_people"),
     path("people/mis-sync/", views.mis_sync, name="mis_sync"),
     path("api-keys/", views.api_keys, name="api_keys"),

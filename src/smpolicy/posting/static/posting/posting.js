@@ -1,7 +1,7 @@
 // Progressive enhancement for the posting pages; every page works without it.
 // - a drop zone for images (the file input still works on its own), listing the chosen files;
-// - a "Copy the text" button for an approved post;
-// - a name filter for the pupil picker (the full list of checkboxes works without it).
+// - a "Copy the text" button for an approved post.
+// (The pupil picker is schools/picker.js, shared by every form that picks people.)
 (function () {
   "use strict";
 
@@ -53,34 +53,4 @@
     });
   });
 
-  document.querySelectorAll("[data-pupil-picker]").forEach(function (picker) {
-    var search = picker.querySelector(".picker-search");
-    var input = picker.querySelector('input[type="search"]');
-    var count = picker.querySelector("#pupil-count");
-    var items = picker.querySelectorAll(".pupil-options li");
-    if (!search || !input) { return; }
-    search.hidden = false;
-    function fold(text) {
-      return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-    }
-    function filter() {
-      var words = fold(input.value).split(/\s+/).filter(Boolean);
-      var shown = 0;
-      items.forEach(function (item) {
-        var box = item.querySelector("input");
-        var name = fold(item.textContent);
-        // A ticked pupil stays in view, so a tag is never hidden from the person who made it.
-        var match = (box && box.checked) || words.every(function (w) { return name.indexOf(w) !== -1; });
-        item.hidden = !match;
-        if (match) { shown += 1; }
-      });
-      if (count) {
-        count.textContent = words.length ? shown + " of " + items.length + " pupils shown" : "";
-      }
-    }
-    input.addEventListener("input", filter);
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") { event.preventDefault(); }  // filtering never sends the form
-    });
-  });
 })();
