@@ -96,11 +96,6 @@ class PersonChoice(forms.ModelChoiceField):
         return person_label(obj)
 
 
-class PeopleChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        return person_label(obj)
-
-
 def _combine(day: dt.date, time: dt.time | None) -> dt.datetime:
     moment = dt.datetime.combine(day, time or dt.time(0, 0))
     return timezone.make_aware(moment, timezone.get_current_timezone())
