@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 
 from smpolicy.asking import labels, records, words
 from smpolicy.asking.engines import engine_for
 from smpolicy.asking.forms import AskForm, WordsForm, field_for, initial_from
 from smpolicy.asking.models import DecisionRecord, kept_days
+from smpolicy.asking.present import present
 from smpolicy.policy import SituationError
-from smpolicy.policy.vocabulary import CONTENT_FLAGS
 from smpolicy.schools.access import requires
-from smpolicy.schools.models import Person
 
 
 @requires("ask_policy")
@@ -110,58 +107,3 @@ def _pickable(school: Any, person: Any) -> Any | None:
     if school is None or person is None or not person.is_school_representative:
         return None
     return school
-
-
-def present(
-    decision: dict[str, Any], clauses: dict[str, Any], situation: dict[str, Any],
-    picked: Person | None = None,
-) -> dict[str, Any]:
-    """The decision in the words the page shows."""
-    report_url = _report_url(situation, picked)
-    return {
-        "decision": decision,
-        "verdict_label": labels.heading(decision, situation.get("action", "")),
-        "clauses": [
-            {"id": cid, "section": clauses[cid].section, "text": clauses[cid].text}
-            for cid in decision["clauses"]
-        ],
-        "obligations": [
-            {
-                **ob,
-                "text": labels.obligation_text(ob),
-                "report_url": report_url if ob["kind"] == "report" else None,
-            }
-            for ob in decision["obligations"]
-        ],
-        "missing": [labels.FIELD.get(f, f) for f in decision["missing"]],
-    }
-
-
-def _report_url(situation: dict[str, Any], picked: Person | None = None) -> str | None:
-    """The safeguarding report form, started from every answer given here (and what the records
-    filled in), so nothing is asked twice."""
-    try:
-        base = reverse("safeguarding:report_new")
-    except NoReverseMatch:
-        return None
-    content = situation.get("content", {})
-    counterpart = situation.get("counterpart", {})
-    channel = situation.get("channel", {})
-    on_premises = situation.get("on_premises")
-    query = {
-        "role": situation.get("actor", {}).get("role", ""),
-        "action": situation.get("action", ""),
-        "counterpart": counterpart.get("role", ""),
-        "age": str(counterpart["age"]) if "age" in counterpart else "",
-        "on_roll": counterpart.get("on_roll", ""),
-        "person": str(picked.pk) if picked is not None else "",
-        "platform": channel.get("platform", ""),
-        "account": channel.get("account", ""),
-        "network": situation.get("network", ""),
-        "device": situation.get("device", ""),
-        "on_premises": "" if on_premises is None else ("yes" if on_premises else "no"),
-        "about": ",".join(content.get("about") or []),
-        "images_of": ",".join(content.get("images_of") or []),
-        "flags": ",".join(f for f in CONTENT_FLAGS if content.get(f)),
-    }
-    return f"{base}?{urlencode({k: x for k, x in query.items() if x})}"

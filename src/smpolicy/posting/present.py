@@ -7,7 +7,7 @@ from itertools import pairwise
 from typing import Any
 
 from smpolicy.asking import labels
-from smpolicy.asking.views import present as present_decision
+from smpolicy.asking.present import present as present_decision
 from smpolicy.content import kinds
 from smpolicy.policy import Engine
 
