@@ -15,6 +15,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from smpolicy.jobs import exports
+from smpolicy.jobs.models import Export
 from smpolicy.safeguarding import dbguard, evidence
 from smpolicy.safeguarding.models import AuditEntry, Destruction, Evidence, Report, Transfer
 from smpolicy.safeguarding.retention import add_years
@@ -124,8 +126,12 @@ def test_a_pupil_s_child_protection_file_is_exported_with_a_manifest(client, str
     assert response["Location"] == reverse("safeguarding:transfer_detail", args=[transfer.pk])
     assert transfer.report_references == [report.reference]
 
-    export = client.get(reverse("safeguarding:transfer_export", args=[transfer.pk]))
-    data = export.content
+    queued = client.post(reverse("safeguarding:transfer_export", args=[transfer.pk]))
+    job = Export.objects.get()
+    assert queued["Location"] == reverse("jobs:export", args=[job.pk])
+    exports.run(job.pk)  # what the worker does (the test's transaction never commits)
+    export = client.get(reverse("jobs:export_download", args=[job.pk]))
+    data = b"".join(export.streaming_content)
     assert export["Content-Type"] == "application/zip"
     assert hashlib.sha256(data).hexdigest() == transfer.export_sha256  # same bytes every time
     archive = zipfile.ZipFile(io.BytesIO(data))

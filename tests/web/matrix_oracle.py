@@ -250,7 +250,8 @@ SAFEGUARDING: dict[str, Rule] = {
     "transfer_new": R(case_handler, lambda c: "403" if c.who not in DSL_TEAM and c.own else
                       own_record(DSL_TEAM)(c)),
     "transfer_detail": R(case_handler, own_record(DSL_TEAM)),
-    "transfer_export": R(case_handler, own_record(DSL_TEAM)),
+    # The button queues the file for a worker (see EXPORTS): a form, never a link.
+    "transfer_export": R(case_handler, own_record(DSL_TEAM), post_after_door=True),
     # Anonymised counts: governors, the Chair and the headteacher.
     "governor_counts": R(signed_in_person,
                          lambda c: "200" if c.who in GOVERNANCE else "403"),
@@ -357,11 +358,33 @@ REGISTERS: dict[str, Rule] = {
     "advisory": R(register(workforce), own_record({"teacher", "head"})),
     "governors": R(register(GOVERNANCE)),
     "governors_report": R(register(GOVERNANCE)),
-    "governors_pdf": R(register(GOVERNANCE)),
+    "governors_pdf": R(register(GOVERNANCE), post_after_door=True),  # queues it (EXPORTS)
     "settings": R(register(LEADS)),
     "access_requests": R(register(SUBJECT_ACCESS, second_factor=True)),
     "access_request": R(register(SUBJECT_ACCESS, second_factor=True), own_record(SUBJECT_ACCESS)),
     "access_bundle": R(register(SUBJECT_ACCESS, second_factor=True), own_record(SUBJECT_ACCESS)),
+}
+
+
+def person_of_a_school(c: Case) -> str | None:
+    """smpolicy.jobs.views.signed_in_person: each kind of export asks for its own second
+    factor, after the export is found."""
+    if c.session.anonymous:
+        return "login"
+    return "403" if c.who is None else None
+
+
+def own_export(c: Case) -> str:
+    """The matrix's export is the DSL's child protection file: the DSL's alone (anyone else's
+    404), with the second factor as for the file itself."""
+    answer = own_record({"dsl"})(c)
+    return "2fa" if answer == "200" and not c.verified else answer
+
+
+# Files a worker builds for a page (smpolicy.jobs.exports): the page, its state, the download.
+EXPORTS: dict[str, Rule] = {
+    name: R(person_of_a_school, own_export) for name in (
+        "export", "export_progress", "export_download")
 }
 
 
@@ -492,7 +515,7 @@ def admin(c: Case) -> str:
 
 GROUPS: dict[str, dict[str, Rule]] = {
     "safeguarding": SAFEGUARDING, "network": NETWORK_PAGES, "posting": POSTING,
-    "registers": REGISTERS, "schools": SCHOOLS, "api": API, "asking": {
+    "registers": REGISTERS, "schools": SCHOOLS, "api": API, "jobs": EXPORTS, "asking": {
         "ask": R(capability(workforce)),
     },
 }
@@ -537,7 +560,8 @@ def expected(c: Case) -> str:
 # everyone) and the API (its own tests post to it).
 NOT_POSTED = frozenset({"api", "sso", "admin", "site"})
 # Pages that read only: a POST past their door is refused as a method before any lookup.
-GET_ONLY = frozenset({"safeguarding:evidence_file"})
+GET_ONLY = frozenset({"safeguarding:evidence_file", "jobs:export", "jobs:export_progress",
+                      "jobs:export_download"})
 
 
 def expected_post(c: Case) -> str | None:

@@ -173,6 +173,14 @@ def _furnish(world: World) -> None:
 
     o["log_scan"] = LogScan.objects.create(school=world.school,
                                            name=f"{canary(slug, 'log_scan')}.log", size=100)
+    # The transfer's file as a worker built it, asked for by the DSL (an export is its
+    # requester's alone).
+    from smpolicy.jobs import exports
+    from smpolicy.jobs.models import Export
+
+    o["export"] = exports.run(Export.objects.create(
+        school=world.school, requested_by=room.dsl.user, kind="cp_file",
+        params={"transfer": o["transfer"].pk}).pk)
     # What the admin lists for a school, so each of its change pages has an id of each school.
     from smpolicy.asking.models import DecisionRecord
     from smpolicy.network.models import FilteringReview, NetworkSettings, ScanRun

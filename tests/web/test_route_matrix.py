@@ -133,6 +133,8 @@ FILLERS: dict[str, dict[str, Any]] = {
     "network:finding": {"pk": _o("finding")},
     "network:review_correct": {"pk": _o("review")},
     "network:scan": {"pk": _o("log_scan")},
+    **{f"jobs:{name}": {"pk": _o("export")} for name in (
+        "export", "export_progress", "export_download")},
     "network:scan_progress": {"pk": _o("log_scan")},
     **{name: {"organization_slug": lambda w: w.school.slug} for name in (
         "saml_acs", "saml_finish_acs", "saml_sls", "saml_metadata", "saml_login")},

@@ -20,7 +20,7 @@ app = Celery("smpolicy")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.imports = (
     "smpolicy.jobs.tasks", "smpolicy.safeguarding.delivery", "smpolicy.posting.alerts",
-    "smpolicy.schools.mailing", "smpolicy.network.scanjobs",
+    "smpolicy.schools.mailing", "smpolicy.network.scanjobs", "smpolicy.jobs.exports",
 )
 app.set_default()
 

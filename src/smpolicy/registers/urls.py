@@ -49,7 +49,7 @@ urlpatterns = [
     # governors' reports
     path("governors/", views.governors_index, name="governors"),
     path("governors/<str:term>/", views.governors_report, name="governors_report"),
-    path("governors/<str:term>/report.pdf", views.governors_pdf, name="governors_pdf"),
+    path("governors/<str:term>/pdf/", views.governors_pdf, name="governors_pdf"),
     # reminders, settings, subject access
     path("reminders/", views.reminder_list, name="reminders"),
     path("settings/", views.settings_page, name="settings"),

@@ -12,12 +12,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from smpolicy.jobs import exports
 from smpolicy.policy import PackError
 from smpolicy.registers import declarations, governors, oversight, pdf, profiles, sar, versions
 from smpolicy.registers.forms import (
@@ -686,12 +687,14 @@ def governors_report(request: HttpRequest, term: str) -> HttpResponse:
 
 @requires_register("governance")
 def governors_pdf(request: HttpRequest, term: str) -> HttpResponse:
+    """Queue the PDF for a worker (smpolicy.jobs.exports) and show its page: drawing every
+    section's charts can take longer than a page should."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     chosen = _term_or_404(term)
-    data = pdf.governors_pdf(governors.build(_school(request), chosen))
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="governors-report-{chosen.slug}.pdf"'
-    response["Cache-Control"] = "no-store, private"
-    return response
+    job = exports.queue(_school(request), request.user, "governors_report",
+                        {"term": chosen.slug})
+    return redirect("jobs:export", job.pk)
 
 
 # -- reminders and settings ---------------------------------------------------------------------

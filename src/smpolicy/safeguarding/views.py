@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_POST
 
+from smpolicy.jobs import exports
 from smpolicy.safeguarding import (
     access,
     alerts,
@@ -1222,19 +1223,13 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access.case_handler_view
 def transfer_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the file for a worker (smpolicy.jobs.exports) and show its page: a file with every
+    report and its evidence can take longer to build than a page may. The download is audited."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     item = _transfer_or_404(request, pk)
-    data = transferring.build(item)
-    audit.record(
-        "export",
-        item,
-        school=item.school,
-        request=request,
-        note=f"sha256 {hashlib.sha256(data).hexdigest()[:16]}",
-    )
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{transferring.filename(item)}"'
-    response["Cache-Control"] = "no-store, private"
-    return response
+    job = exports.queue(item.school, request.user, "cp_file", {"transfer": item.pk})
+    return redirect("jobs:export", job.pk)
 
 
 # -- governors ------------------------------------------------------------------------------

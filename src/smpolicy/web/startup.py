@@ -14,14 +14,16 @@ logger = logging.getLogger("smpolicy.web.startup")
 
 
 def catch_up() -> dict[str, int]:
-    """Sweep stale temporary uploads, read pending evidence text and send alerts a broker outage
-    kept from a worker: how many of each."""
+    """Sweep stale temporary uploads and expired exports, read pending evidence text and send
+    alerts a broker outage kept from a worker: how many of each."""
+    from smpolicy.jobs.exports import sweep as sweep_exports
     from smpolicy.safeguarding.delivery import resend_untried
     from smpolicy.safeguarding.textreading import read_pending_text
     from smpolicy.web.tempfiles import sweep
 
     return {
         "temporary files deleted": sweep(),
+        "expired exports deleted": sweep_exports(),
         "evidence texts read": read_pending_text(),
         "alerts sent again": resend_untried(),
     }

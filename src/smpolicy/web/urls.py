@@ -14,6 +14,7 @@ urlpatterns = [
     path("network/", include("smpolicy.network.urls")),
     path("posts/", include("smpolicy.posting.urls")),
     path("registers/", include("smpolicy.registers.urls")),
+    path("exports/", include("smpolicy.jobs.urls")),
     path("", include("smpolicy.schools.urls")),
     # Single sign-on (django-allauth): only the provider's login and callback and allauth's two
     # error pages. Not allauth.urls whole: its sign-up, e-mail and "set a password" pages would
