@@ -267,11 +267,11 @@ def load_posts(paths: list[Path]) -> list[tuple[str, list[tuple[str, int, int]]]
 
 
 def olid_dir() -> Path | None:
-    """Where OLID's splits are: $SMPOLICY_OLID_DIR, else the shared folder beside the repository
-    (a git worktree sits elsewhere, so also /work/shared); None where none has them."""
+    """Where OLID's splits are: $SMPOLICY_OLID_DIR (a checkout elsewhere names them so), else the
+    shared folder beside the repository; None where none has them."""
     named = os.environ.get("SMPOLICY_OLID_DIR")
     places = [Path(named)] if named else []
-    places += [ROOT.parent / "shared" / "data" / "olid", Path("/work/shared/data/olid")]
+    places += [ROOT.parent / "shared" / "data" / "olid"]
     return next((p for p in places if (p / "val_labels.txt").exists()), None)
 
 
